@@ -1,0 +1,8 @@
+import { defineNamespace } from '@platform-gen/core';
+
+export default defineNamespace({
+  name: 'payments-batch',
+  team: 'payments',
+  description: 'Nightly settlement jobs',
+  vault: { approvedPrefixes: ['payments/batch'] },
+});

@@ -1,0 +1,50 @@
+export { BOOKKEEPING_OWNS, GITATTRIBUTES_FILE, MANIFEST_FILE, parseManifest } from './bookkeeping.js';
+export { type DefinitionKind, defineNamespace, definePlatform, defineSecrets, getDefinitionKind } from './define.js';
+export {
+  type Artifact,
+  type FileSet,
+  GENERATED_MARKER,
+  type Generator,
+  type GeneratorOutput,
+  hasGeneratedHeader,
+  headerFor,
+  headerLine,
+  isSafeOutputPath,
+  mergeOutputs,
+  type OutputFile,
+  renderFile,
+  yamlArtifact,
+} from './file-set.js';
+export type { NamespaceDefinition, NamespaceVault } from './generated/namespace.js';
+export type {
+  ClusterDefinition,
+  GitRepository,
+  IdentityDefinition,
+  PlatformDefinition,
+  TeamDefinition,
+  VaultDefinition,
+} from './generated/platform.js';
+export type { SecretRequest, SecretsDefinition } from './generated/secrets.js';
+export {
+  compareStrings,
+  type FieldPath,
+  formatFieldPath,
+  hasErrors,
+  type Issue,
+  issue,
+  PathConflictError,
+  PlatformError,
+  type Severity,
+  sortIssues,
+} from './issues.js';
+export { KINDS, type KindName } from './kinds.js';
+export { ANNOTATIONS, LABEL_PREFIX, LABELS, MANAGED_BY, standardMetadata } from './labels.js';
+export { namespaceOutputDir, OUTPUT_DIRS } from './layout.js';
+export { loadDefinitions, NAMESPACES_DIR, PLATFORM_FILE } from './load-definitions.js';
+export { DEFAULT_POD_SECURITY, DEFAULT_REFRESH_INTERVAL, type NamespaceModel, type PlatformModel } from './model.js';
+export { getReservedReason, PLATFORM_NAMESPACES } from './names.js';
+export { allOwnedPrefixes, type PipelineResult, runPipeline } from './pipeline.js';
+export { validateDefinitions } from './validate.js';
+export { isUnderPrefix } from './vault-paths.js';
+export { applyPlan, type Drift, formatDrift, planWrite, type WritePlan } from './write-files.js';
+export { toYaml, toYamlDocuments } from './yaml.js';

@@ -1,0 +1,19 @@
+/**
+ * Every apiVersion and kind platform-gen writes, in one place. ESO dropped v1beta1 in 0.17 and broke
+ * manifests that spelled versions inline; here an upgrade is one line.
+ */
+export const KINDS = {
+  Namespace: { apiVersion: 'v1', kind: 'Namespace' },
+  ServiceAccount: { apiVersion: 'v1', kind: 'ServiceAccount' },
+  ResourceQuota: { apiVersion: 'v1', kind: 'ResourceQuota' },
+  LimitRange: { apiVersion: 'v1', kind: 'LimitRange' },
+  NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  Role: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
+  RoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+  SecretStore: { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore' },
+  ExternalSecret: { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret' },
+  Application: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' },
+  AppProject: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject' },
+} as const;
+
+export type KindName = keyof typeof KINDS;

@@ -1,0 +1,12 @@
+/**
+ * Every output folder name, in one place. Generators build paths from these, never from literals.
+ */
+export const OUTPUT_DIRS = {
+  /** One folder per tenant namespace: its baseline and its External Secrets wiring. */
+  namespaces: 'kubernetes/namespaces/',
+} as const;
+
+/** `kubernetes/namespaces/<ns>/` */
+export function namespaceOutputDir(namespace: string): string {
+  return `${OUTPUT_DIRS.namespaces}${namespace}/`;
+}

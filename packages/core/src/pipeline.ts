@@ -1,0 +1,64 @@
+/**
+ * definitions ──load──▶ validate ──▶ PlatformModel ──generators──▶ FileSet ──▶ plan (write | --check)
+ *
+ * Returns everything the CLI needs to report or write; writes nothing itself.
+ */
+import { BOOKKEEPING_GENERATOR, BOOKKEEPING_OWNS, bookkeepingArtifacts } from './bookkeeping.js';
+import { type FileSet, type Generator, type GeneratorOutput, mergeOutputs } from './file-set.js';
+import { hasErrors, type Issue, sortIssues } from './issues.js';
+import { loadDefinitions } from './load-definitions.js';
+import { locateIssues } from './locate.js';
+import type { PlatformModel } from './model.js';
+import { generateSchemaTypes, SCHEMA_TYPES_DIR } from './schema-types.js';
+import { validateDefinitions } from './validate.js';
+import { planWrite, type WritePlan } from './write-files.js';
+
+export interface PipelineResult {
+  /** Every issue, sorted, with lines filled in. */
+  readonly issues: readonly Issue[];
+  readonly model: PlatformModel | undefined;
+  /** Present only when the definitions are valid. */
+  readonly files: FileSet | undefined;
+  /** Present only when the definitions are valid. */
+  readonly plan: WritePlan | undefined;
+}
+
+const SCHEMA_TYPES_GENERATOR = '@platform-gen/core (schema types)';
+
+/** Every output prefix: the generators' and core's own. */
+export function allOwnedPrefixes(generators: readonly Generator[]): string[] {
+  return [...generators.flatMap((g) => g.owns), SCHEMA_TYPES_DIR, ...BOOKKEEPING_OWNS];
+}
+
+/** Loads and validates the definitions, then generates and plans. Nothing is written. */
+export async function runPipeline(root: string, generators: readonly Generator[]): Promise<PipelineResult> {
+  const loaded = await loadDefinitions(root);
+  const validated = validateDefinitions(loaded);
+  const model = validated.model;
+  if (model === undefined || hasErrors(validated.issues)) {
+    return { issues: await finish(root, validated.issues), model: undefined, files: undefined, plan: undefined };
+  }
+  const outputs: GeneratorOutput[] = generators.map((g) => ({
+    generator: g.name,
+    owns: g.owns,
+    artifacts: g.generate(model),
+  }));
+  outputs.push({ generator: SCHEMA_TYPES_GENERATOR, owns: [SCHEMA_TYPES_DIR], artifacts: await generateSchemaTypes() });
+  const owns = allOwnedPrefixes(generators);
+  const generatedPaths = outputs.flatMap((o) => o.artifacts.map((a) => a.path));
+  const files = mergeOutputs([
+    ...outputs,
+    {
+      generator: BOOKKEEPING_GENERATOR,
+      owns: BOOKKEEPING_OWNS,
+      artifacts: bookkeepingArtifacts(generatedPaths, owns),
+    },
+  ]);
+  const plan = await planWrite(root, files, owns);
+  const issues = [...validated.issues, ...plan.issues];
+  return { issues: await finish(root, issues), model, files, plan };
+}
+
+async function finish(root: string, issues: readonly Issue[]): Promise<Issue[]> {
+  return sortIssues(await locateIssues(root, issues));
+}

@@ -1,0 +1,269 @@
+/**
+ * Validation: JSON Schema per file, then the rules that span fields and files. Pure: takes what the
+ * loader read, returns every issue at once and, only when there is no error, the model.
+ */
+import type { NamespaceDefinition } from './generated/namespace.js';
+import type { PlatformDefinition } from './generated/platform.js';
+import type { SecretsDefinition } from './generated/secrets.js';
+import { hasErrors, type Issue, issue } from './issues.js';
+import type { LoadedDefinitions } from './load-definitions.js';
+import type { NamespaceModel, PlatformModel } from './model.js';
+import { getReservedReason, reservedNamespaceList } from './names.js';
+import { describeValue, validateAgainstSchema } from './schema-validate.js';
+import { isUnderPrefix, prefixesOverlap } from './vault-paths.js';
+
+export interface ValidationResult {
+  readonly issues: readonly Issue[];
+  /** Present only when no issue is an error. */
+  readonly model: PlatformModel | undefined;
+}
+
+interface CheckedNamespace {
+  folder: string;
+  dir: string;
+  file: string;
+  definition: NamespaceDefinition | undefined;
+  secretsFile: string | undefined;
+  secrets: SecretsDefinition | undefined;
+}
+
+export function validateDefinitions(loaded: LoadedDefinitions): ValidationResult {
+  const issues: Issue[] = [...loaded.issues];
+
+  let platform: PlatformDefinition | undefined;
+  if (loaded.platform !== undefined) {
+    const found = validateAgainstSchema('platform', loaded.platform.data, loaded.platform.file);
+    issues.push(...found);
+    if (found.length === 0) {
+      platform = loaded.platform.data as PlatformDefinition;
+      issues.push(...checkPlatform(platform, loaded.platform.file));
+    }
+  }
+
+  const namespaces: CheckedNamespace[] = loaded.namespaces.map((folder) => {
+    const checked: CheckedNamespace = {
+      folder: folder.folder,
+      dir: folder.dir,
+      file: folder.namespace?.file ?? `${folder.dir}/namespace.ts`,
+      definition: undefined,
+      secretsFile: folder.secrets?.file,
+      secrets: undefined,
+    };
+    if (folder.namespace !== undefined) {
+      const found = validateAgainstSchema('namespace', folder.namespace.data, folder.namespace.file);
+      issues.push(...found);
+      if (found.length === 0) checked.definition = folder.namespace.data as NamespaceDefinition;
+    }
+    if (folder.secrets !== undefined) {
+      const found = validateAgainstSchema('secrets', folder.secrets.data, folder.secrets.file);
+      issues.push(...found);
+      if (found.length === 0) checked.secrets = folder.secrets.data as SecretsDefinition;
+    }
+    return checked;
+  });
+
+  issues.push(...checkNamespaces(namespaces, platform));
+  for (const ns of namespaces) issues.push(...checkSecrets(ns));
+
+  if (hasErrors(issues) || platform === undefined || loaded.platform === undefined) {
+    return { issues, model: undefined };
+  }
+  const model: PlatformModel = {
+    platformFile: loaded.platform.file,
+    platform,
+    namespaces: namespaces.map(
+      (ns): NamespaceModel => ({
+        name: ns.folder,
+        dir: ns.dir,
+        file: ns.file,
+        // Present: an absent or invalid definition is an error, and there is none.
+        definition: ns.definition as NamespaceDefinition,
+        secretsFile: ns.secretsFile,
+        secrets: ns.secrets?.secrets ?? [],
+      }),
+    ),
+  };
+  return { issues, model };
+}
+
+function checkPlatform(platform: PlatformDefinition, file: string): Issue[] {
+  const issues: Issue[] = [];
+  const { adminGroup, auditorGroup } = platform.identity;
+  if (adminGroup === auditorGroup) {
+    issues.push(
+      issue({
+        code: 'E_GROUP_DUPLICATE',
+        file,
+        path: 'identity.auditorGroup',
+        message: `identity.auditorGroup ${describeValue(auditorGroup)} is the same group as identity.adminGroup`,
+        hint: 'auditors are read-only and admins are not: give them different Keycloak groups',
+      }),
+    );
+  }
+  const teamNames = new Map<string, number>();
+  const groups = new Map<string, string>([
+    [adminGroup, 'identity.adminGroup'],
+    [auditorGroup, 'identity.auditorGroup'],
+  ]);
+  platform.teams.forEach((team, i) => {
+    const first = teamNames.get(team.name);
+    if (first === undefined) teamNames.set(team.name, i);
+    else {
+      issues.push(
+        issue({
+          code: 'E_TEAM_DUPLICATE',
+          file,
+          path: `teams[${i}].name`,
+          message: `team ${describeValue(team.name)} is declared twice (also teams[${first}])`,
+          hint: 'give every team a unique name, or merge the two entries',
+        }),
+      );
+    }
+    const owner = groups.get(team.group);
+    if (owner === undefined) groups.set(team.group, `teams[${i}].group`);
+    else {
+      issues.push(
+        issue({
+          code: 'E_GROUP_DUPLICATE',
+          file,
+          path: `teams[${i}].group`,
+          message: `group ${describeValue(team.group)} of team ${describeValue(team.name)} is already used by ${owner}`,
+          hint: 'each team needs its own Keycloak group, distinct from the admin and auditor groups',
+        }),
+      );
+    }
+  });
+  return issues;
+}
+
+function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: PlatformDefinition | undefined): Issue[] {
+  const issues: Issue[] = [];
+  const byName = new Map<string, CheckedNamespace>();
+  const teams = platform === undefined ? undefined : new Set(platform.teams.map((t) => t.name));
+
+  for (const ns of namespaces) {
+    const def = ns.definition;
+    if (def === undefined) continue;
+    const reserved = getReservedReason(def.name);
+    if (reserved !== undefined) {
+      issues.push(
+        issue({
+          code: 'E_NS_RESERVED',
+          file: ns.file,
+          path: 'name',
+          message: `namespace name ${describeValue(def.name)} is reserved: ${reserved}`,
+          hint: `choose another name; reserved are ${reservedNamespaceList()}`,
+        }),
+      );
+    }
+    if (def.name !== ns.folder) {
+      issues.push(
+        issue({
+          code: 'E_NS_FOLDER_MISMATCH',
+          file: ns.file,
+          path: 'name',
+          message: `name ${describeValue(def.name)} does not match its folder namespaces/${ns.folder}/`,
+          hint: `rename the folder to namespaces/${def.name}/ or set name: '${ns.folder}'`,
+        }),
+      );
+    }
+    const other = byName.get(def.name);
+    if (other === undefined) byName.set(def.name, ns);
+    else {
+      issues.push(
+        issue({
+          code: 'E_NS_DUPLICATE',
+          file: ns.file,
+          path: 'name',
+          message: `namespace ${describeValue(def.name)} is also defined in ${other.file}`,
+          hint: 'each namespace is defined once; remove or rename one of them',
+        }),
+      );
+    }
+    if (teams !== undefined && !teams.has(def.team)) {
+      issues.push(
+        issue({
+          code: 'E_NS_TEAM_UNKNOWN',
+          file: ns.file,
+          path: 'team',
+          message: `team ${describeValue(def.team)} is not declared in platform/platform.ts`,
+          hint: `use one of ${[...teams].join(', ')}, or declare the team in platform/platform.ts (teams[])`,
+        }),
+      );
+    }
+    def.vault.approvedPrefixes.forEach((prefix, i) => {
+      const earlier = def.vault.approvedPrefixes.slice(0, i).findIndex((p) => prefixesOverlap(p, prefix));
+      if (earlier >= 0) {
+        issues.push(
+          issue({
+            code: 'E_NS_PREFIX_NESTED',
+            file: ns.file,
+            path: `vault.approvedPrefixes[${i}]`,
+            message: `approved prefix ${describeValue(prefix)} overlaps vault.approvedPrefixes[${earlier}] of the same namespace`,
+            hint: 'list each Vault prefix once; a prefix already covers everything below it',
+          }),
+        );
+      }
+    });
+  }
+
+  // Prefixes of different namespaces never overlap: one namespace's role can never read another's secrets.
+  const claimed: { prefix: string; ns: CheckedNamespace }[] = [];
+  for (const ns of namespaces) {
+    ns.definition?.vault.approvedPrefixes.forEach((prefix, i) => {
+      const clash = claimed.find((c) => c.ns !== ns && prefixesOverlap(c.prefix, prefix));
+      if (clash !== undefined) {
+        issues.push(
+          issue({
+            code: 'E_NS_PREFIX_OVERLAP',
+            file: ns.file,
+            path: `vault.approvedPrefixes[${i}]`,
+            message: `approved prefix ${describeValue(prefix)} overlaps ${describeValue(clash.prefix)} of namespace ${describeValue(clash.ns.folder)} (${clash.ns.file})`,
+            hint: 'give each namespace its own Vault prefixes, e.g. <namespace>/...; a shared secret is copied into each namespace under its own prefix',
+          }),
+        );
+      }
+      claimed.push({ prefix, ns });
+    });
+  }
+  return issues;
+}
+
+function checkSecrets(ns: CheckedNamespace): Issue[] {
+  const issues: Issue[] = [];
+  const file = ns.secretsFile;
+  if (ns.secrets === undefined || file === undefined) return issues;
+  const names = new Map<string, number>();
+  ns.secrets.secrets.forEach((secret, i) => {
+    const first = names.get(secret.name);
+    if (first === undefined) names.set(secret.name, i);
+    else {
+      issues.push(
+        issue({
+          code: 'E_SECRET_DUPLICATE',
+          file,
+          path: `secrets[${i}].name`,
+          message: `secret ${describeValue(secret.name)} is requested twice (also secrets[${first}])`,
+          hint: 'each Kubernetes Secret is requested once; rename one or merge their properties',
+        }),
+      );
+    }
+    // Without a valid namespace definition there is nothing to check the key against; its own error is reported.
+    const approved = ns.definition?.vault.approvedPrefixes;
+    if (approved !== undefined && !approved.some((prefix) => isUnderPrefix(secret.key, prefix))) {
+      issues.push(
+        issue({
+          code: 'E_SECRET_OUTSIDE_PREFIX',
+          file,
+          path: `secrets[${i}].key`,
+          message: `Vault key ${describeValue(secret.key)} is outside the prefixes approved for namespace ${describeValue(ns.folder)}`,
+          hint:
+            approved.length === 0
+              ? `no Vault prefix is approved for this namespace yet: ask a platform admin to add one to ${ns.file} (vault.approvedPrefixes)`
+              : `use a key under ${approved.map((p) => `${p}/`).join(' or ')}, or ask a platform admin to approve another prefix in ${ns.file}`,
+        }),
+      );
+    }
+  });
+  return issues;
+}

@@ -1,0 +1,38 @@
+import {
+  type Artifact,
+  DEFAULT_POD_SECURITY,
+  KINDS,
+  LABELS,
+  type NamespaceModel,
+  namespaceOutputDir,
+  type PlatformModel,
+  standardMetadata,
+  yamlArtifact,
+} from '@platform-gen/core';
+
+/** The Namespace object: Pod Security labels (restricted unless the admin chose otherwise) and ownership labels. */
+export function namespaceArtifact(model: PlatformModel, ns: NamespaceModel): Artifact {
+  const level = ns.definition.podSecurity ?? DEFAULT_POD_SECURITY;
+  const meta = standardMetadata(model, ns.file, {
+    [LABELS.tenant]: ns.name,
+    [LABELS.team]: ns.definition.team,
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+    'pod-security.kubernetes.io/audit': level,
+    'pod-security.kubernetes.io/warn': level,
+  });
+  const namespace = {
+    ...KINDS.Namespace,
+    metadata: {
+      name: ns.name,
+      labels: meta.labels,
+      annotations: {
+        ...meta.annotations,
+        ...(ns.definition.description === undefined
+          ? {}
+          : { 'platform-gen.io/description': ns.definition.description }),
+      },
+    },
+  };
+  return yamlArtifact(`${namespaceOutputDir(ns.name)}namespace.yaml`, ns.dir, [namespace]);
+}
