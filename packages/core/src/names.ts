@@ -4,8 +4,6 @@
  * One place for the platform's own namespaces: generators import these names instead of spelling them.
  */
 
-/** DNS-1123 label: namespaces, team names, most derived names. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS_LABEL_MAX = 63;
 
 /** Namespaces of the platform's own services. A tenant can never be named like one of them. */

@@ -36,9 +36,3 @@ export const SCHEMAS: readonly SchemaEntry[] = [
     schema: secretsSchema,
   },
 ];
-
-export function getSchemaOrThrow(kind: DefinitionKind): SchemaEntry {
-  const entry = SCHEMAS.find((s) => s.kind === kind);
-  if (entry === undefined) throw new Error(`no schema for definition kind "${kind}"`);
-  return entry;
-}
