@@ -69,12 +69,13 @@ export async function loadDefinitions(root: string): Promise<LoadedDefinitions> 
     );
   }
 
-  const folders = await listNamespaceFolders(root);
+  const folders = await listNamespaceFolders(root, issues);
   const namespaces: LoadedNamespaceFolder[] = [];
   for (const folder of folders) {
     const dir = `${NAMESPACES_DIR}/${folder}`;
     const namespaceFile = `${dir}/${NAMESPACE_FILE}`;
     const secretsFile = `${dir}/${SECRETS_FILE}`;
+    await checkNamespaceFiles(root, dir, issues);
     let namespace: LoadedDefinition | undefined;
     if (await exists(join(root, namespaceFile))) {
       namespace = await loadDefinition(root, namespaceFile, 'namespace', issues);
@@ -98,7 +99,8 @@ export async function loadDefinitions(root: string): Promise<LoadedDefinitions> 
   return { platform, namespaces, issues };
 }
 
-async function listNamespaceFolders(root: string): Promise<string[]> {
+/** Namespace folders, sorted; symlinked folders are reported (definitions are never read through links). */
+async function listNamespaceFolders(root: string, issues: Issue[]): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(join(root, NAMESPACES_DIR), { withFileTypes: true });
@@ -106,10 +108,42 @@ async function listNamespaceFolders(root: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  for (const entry of entries) {
+    if (entry.isSymbolicLink()) {
+      issues.push(
+        issue({
+          code: 'E_NS_SYMLINK',
+          file: `${NAMESPACES_DIR}/${entry.name}`,
+          line: 1,
+          path: '',
+          message: `${NAMESPACES_DIR}/${entry.name} is a symbolic link; platform-gen reads definitions only from real folders`,
+          hint: 'replace the link with the folder itself, so reviewers see the definitions in this repository',
+        }),
+      );
+    }
+  }
   return entries
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** TypeScript files in a namespace folder that platform-gen would not read: most likely a misnamed definition. */
+async function checkNamespaceFiles(root: string, dir: string, issues: Issue[]): Promise<void> {
+  const entries = await readdir(join(root, dir), { withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.name === NAMESPACE_FILE || entry.name === SECRETS_FILE || !/\.[cm]?[jt]s$/.test(entry.name)) continue;
+    issues.push(
+      issue({
+        code: 'E_NS_UNKNOWN_FILE',
+        file: `${dir}/${entry.name}`,
+        line: 1,
+        path: '',
+        message: `${dir}/${entry.name} is not read by platform-gen: a namespace folder holds only ${NAMESPACE_FILE} and ${SECRETS_FILE}`,
+        hint: `rename it to ${NAMESPACE_FILE} or ${SECRETS_FILE} if it is a definition, or move it out of ${dir}/`,
+      }),
+    );
+  }
 }
 
 async function loadDefinition(
@@ -204,13 +238,17 @@ async function findSyntaxError(
   return { line: line + 1, column: character + 1, message: ts.flattenDiagnosticMessageText(first.messageText, ' ') };
 }
 
+/** Line and column of the first stack frame in the definition file (frames show a file URL or a plain path). */
 function findFrame(stack: string, absolute: string): { line: number; column: number } | undefined {
-  const url = pathToFileURL(absolute).href;
+  const names = [pathToFileURL(absolute).href, absolute];
   for (const frame of stack.split('\n')) {
-    const at = frame.indexOf(url);
-    if (at < 0) continue;
-    const match = /^(?:\?[^:]*)?:(\d+):(\d+)/.exec(frame.slice(at + url.length));
-    if (match?.[1] !== undefined && match[2] !== undefined) return { line: Number(match[1]), column: Number(match[2]) };
+    for (const name of names) {
+      const at = frame.indexOf(name);
+      if (at < 0) continue;
+      const match = /^(?:\?[^:]*)?:(\d+):(\d+)/.exec(frame.slice(at + name.length));
+      if (match?.[1] !== undefined && match[2] !== undefined)
+        return { line: Number(match[1]), column: Number(match[2]) };
+    }
   }
   return undefined;
 }

@@ -69,6 +69,19 @@ export async function planWrite(root: string, files: FileSet, owns: readonly str
       );
       continue;
     }
+    if (await isDirectory(join(root, file.path))) {
+      issues.push(
+        issue({
+          code: 'E_OUTPUT_NOT_OWNED',
+          file: file.path,
+          line: 1,
+          path: '',
+          message: `${file.path} is a folder, but ${file.source} generates a file at this path`,
+          hint: 'move the folder elsewhere and run pnpm generate; platform-gen never deletes what it does not own',
+        }),
+      );
+      continue;
+    }
     const actual = await readText(join(root, file.path));
     if (actual === file.content) {
       unchanged.push(file.path);
@@ -181,12 +194,20 @@ async function pruneEmptyParents(root: string, path: string): Promise<void> {
   }
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw error;
   }
 }
