@@ -1,5 +1,6 @@
 import type { Generator } from '@platform-gen/core';
+import { esoStoresGenerator } from '@platform-gen/eso-stores';
 import { tenantBaselineGenerator } from '@platform-gen/tenant-baseline';
 
-/** Every generator, in the order their output is listed. Each owns its own output paths. */
-export const GENERATORS: readonly Generator[] = [tenantBaselineGenerator];
+/** Every generator. Each owns its own output paths; order does not matter (the FileSet is sorted). */
+export const GENERATORS: readonly Generator[] = [tenantBaselineGenerator, esoStoresGenerator];

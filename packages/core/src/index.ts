@@ -25,6 +25,7 @@ export type {
   VaultDefinition,
 } from './generated/platform.js';
 export type { SecretRequest, SecretsDefinition } from './generated/secrets.js';
+export { checkInvariants, INVARIANTS, type Invariant } from './invariants/index.js';
 export {
   compareStrings,
   type FieldPath,
@@ -39,11 +40,20 @@ export {
 } from './issues.js';
 export { KINDS, type KindName } from './kinds.js';
 export { ANNOTATIONS, LABEL_PREFIX, LABELS, MANAGED_BY, standardMetadata } from './labels.js';
-export { namespaceOutputDir, OUTPUT_DIRS } from './layout.js';
+export { ESO_SUBDIR, namespaceOutputDir, OUTPUT_DIRS } from './layout.js';
 export { loadDefinitions, NAMESPACES_DIR, PLATFORM_FILE } from './load-definitions.js';
 export { DEFAULT_POD_SECURITY, DEFAULT_REFRESH_INTERVAL, type NamespaceModel, type PlatformModel } from './model.js';
 export { getReservedReason, PLATFORM_NAMESPACES } from './names.js';
 export { allOwnedPrefixes, type PipelineResult, runPipeline } from './pipeline.js';
+export { buildRepoView, type RepoObject, type RepoView } from './repo-view.js';
+export {
+  DEFAULT_CONTAINER_LIMITS,
+  DEFAULT_QUOTA,
+  DEFAULT_VAULT_SERVER,
+  ESO_SERVICE_ACCOUNT,
+  esoVaultRoleName,
+  SECRET_STORE_NAME,
+} from './tenancy.js';
 export { validateDefinitions } from './validate.js';
 export { isUnderPrefix } from './vault-paths.js';
 export { applyPlan, type Drift, formatDrift, planWrite, type WritePlan } from './write-files.js';

@@ -10,3 +10,6 @@ export const OUTPUT_DIRS = {
 export function namespaceOutputDir(namespace: string): string {
   return `${OUTPUT_DIRS.namespaces}${namespace}/`;
 }
+
+/** Folder of a namespace's External Secrets wiring, owned by eso-stores. */
+export const ESO_SUBDIR = 'external-secrets/';

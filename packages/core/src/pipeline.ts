@@ -5,10 +5,12 @@
  */
 import { BOOKKEEPING_GENERATOR, BOOKKEEPING_OWNS, bookkeepingArtifacts } from './bookkeeping.js';
 import { type FileSet, type Generator, type GeneratorOutput, mergeOutputs } from './file-set.js';
+import { checkInvariants } from './invariants/index.js';
 import { hasErrors, type Issue, sortIssues } from './issues.js';
 import { loadDefinitions } from './load-definitions.js';
 import { locateIssues } from './locate.js';
 import type { PlatformModel } from './model.js';
+import { buildRepoView } from './repo-view.js';
 import { generateSchemaTypes, SCHEMA_TYPES_DIR } from './schema-types.js';
 import { validateDefinitions } from './validate.js';
 import { planWrite, type WritePlan } from './write-files.js';
@@ -55,8 +57,10 @@ export async function runPipeline(root: string, generators: readonly Generator[]
     },
   ]);
   const plan = await planWrite(root, files, owns);
-  const issues = [...validated.issues, ...plan.issues];
-  return { issues: await finish(root, issues), model, files, plan };
+  const repo = await buildRepoView(root, model, files, new Set(plan.remove));
+  const issues = [...validated.issues, ...plan.issues, ...repo.issues, ...checkInvariants(repo.view)];
+  // Any error (an unowned file, a broken invariant) means the plan must not be applied.
+  return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan };
 }
 
 async function finish(root: string, issues: readonly Issue[]): Promise<Issue[]> {

@@ -24,7 +24,96 @@ export interface NamespaceDefinition {
    * Pod Security Standard enforced in the namespace. restricted unless an admin decides otherwise.
    */
   podSecurity?: 'restricted' | 'baseline' | 'privileged';
+  quota?: NamespaceQuota;
+  limits?: ContainerDefaults;
+  network?: NamespaceNetwork;
   vault: NamespaceVault;
+}
+/**
+ * ResourceQuota of the namespace. Fields left out take the platform defaults (see docs/adr/0006-tenant-baseline.md).
+ */
+export interface NamespaceQuota {
+  /**
+   * Total CPU requests, e.g. "4" or "500m". Default 4.
+   */
+  requestsCpu?: string;
+  /**
+   * Total memory requests, e.g. "8Gi". Default 8Gi.
+   */
+  requestsMemory?: string;
+  /**
+   * Total CPU limits. Default 8.
+   */
+  limitsCpu?: string;
+  /**
+   * Total memory limits. Default 16Gi.
+   */
+  limitsMemory?: string;
+  /**
+   * Total storage requested by PersistentVolumeClaims. Default 100Gi.
+   */
+  requestsStorage?: string;
+  /**
+   * Maximum number of pods. Default 50.
+   */
+  pods?: number;
+  /**
+   * Maximum number of Services. Default 20.
+   */
+  services?: number;
+  /**
+   * Maximum number of PersistentVolumeClaims. Default 10.
+   */
+  persistentVolumeClaims?: number;
+}
+/**
+ * LimitRange defaults for containers that declare no resources (the quota requires them).
+ */
+export interface ContainerDefaults {
+  /**
+   * CPU request of a container that sets none. Default 100m.
+   */
+  defaultRequestCpu?: string;
+  /**
+   * Memory request of a container that sets none. Default 128Mi.
+   */
+  defaultRequestMemory?: string;
+  /**
+   * CPU limit of a container that sets none. Default 500m.
+   */
+  defaultLimitCpu?: string;
+  /**
+   * Memory limit of a container that sets none. Default 512Mi.
+   */
+  defaultLimitMemory?: string;
+}
+/**
+ * Who may reach the namespace. Egress is always limited to DNS and the namespace itself: a tenant never reaches Vault.
+ */
+export interface NamespaceNetwork {
+  /**
+   * Namespaces whose pods may open connections into this namespace (e.g. the ingress controller).
+   *
+   * @maxItems 32
+   */
+  ingressFrom?: IngressSource[];
+  /**
+   * Let the monitoring namespace scrape metrics from every pod. Default true.
+   */
+  allowMonitoring?: boolean;
+}
+export interface IngressSource {
+  /**
+   * Name of the source namespace.
+   */
+  namespace: string;
+  /**
+   * TCP ports allowed; all ports when left out.
+   *
+   * @minItems 1
+   * @maxItems 32
+   */
+  ports?: [number, ...number[]];
 }
 /**
  * What the namespace's ESO role may read from Vault.

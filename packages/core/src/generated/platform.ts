@@ -93,6 +93,14 @@ export interface VaultDefinition {
    * Token audience that ESO requests and every Vault Kubernetes role requires.
    */
   audience: string;
+  /**
+   * Vault address as ESO reaches it. Default https://vault.vault.svc:8200.
+   */
+  server?: string;
+  /**
+   * Base64 of the PEM CA certificate that signed Vault's TLS certificate (public, not a secret).
+   */
+  caBundle?: string;
 }
 export interface TeamDefinition {
   /**

@@ -1,0 +1,21 @@
+/**
+ * The platform's rules (DESIGN.md §6), each a small function over the repository view.
+ * They run in `generate` before anything is written, and in `validate`.
+ */
+import type { Issue } from '../issues.js';
+import type { RepoView } from '../repo-view.js';
+import { eso1 } from './eso-1.js';
+import { iso1 } from './iso-1.js';
+import { sec2 } from './sec-2.js';
+
+export interface Invariant {
+  readonly id: string;
+  readonly rule: string;
+  check(view: RepoView): Issue[];
+}
+
+export const INVARIANTS: readonly Invariant[] = [iso1, eso1, sec2];
+
+export function checkInvariants(view: RepoView, invariants: readonly Invariant[] = INVARIANTS): Issue[] {
+  return invariants.flatMap((invariant) => invariant.check(view));
+}
