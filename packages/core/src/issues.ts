@@ -105,3 +105,11 @@ export class PathConflictError extends PlatformError {
     );
   }
 }
+
+/** JSON-quotes `text` and escapes everything outside printable ASCII, so bidi or control characters cannot disguise a message. */
+export function quote(text: string): string {
+  return JSON.stringify(text).replace(
+    /[^\x20-\x7e]/gu,
+    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
+  );
+}

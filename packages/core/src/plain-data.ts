@@ -42,7 +42,14 @@ export function toPlainData(value: unknown, file: string): { data: unknown; issu
     }
     stack.add(v);
     try {
-      if (Array.isArray(v)) return v.map((item, i) => copy(item, [...path, i]));
+      if (Array.isArray(v)) {
+        const items: unknown[] = [];
+        for (let i = 0; i < v.length; i++) {
+          if (!(i in v)) report([...path, i], 'a hole in the list (two commas in a row)');
+          else items.push(copy(v[i], [...path, i]));
+        }
+        return items;
+      }
       const proto = Object.getPrototypeOf(v) as unknown;
       if (proto !== Object.prototype && proto !== null) {
         report(path, `an instance of ${(v as { constructor?: { name?: string } }).constructor?.name ?? 'a class'}`);

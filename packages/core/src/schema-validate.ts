@@ -3,7 +3,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { DefinitionKind } from './define.js';
-import { type FieldPath, formatFieldPath, type Issue, issue } from './issues.js';
+import { type FieldPath, formatFieldPath, type Issue, issue, quote } from './issues.js';
 import { explainDnsLabel } from './names.js';
 import { SCHEMAS } from './schemas.js';
 import { explainVaultPath } from './vault-paths.js';
@@ -153,18 +153,11 @@ function describeSchema(schema: Record<string, unknown>): string {
 /** A short, safe rendering of a value for messages: never more than 80 characters, no raw newlines. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') {
     return quote(value.length > 60 ? `${value.slice(0, 60)}...` : value);
   }
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`.slice(0, 80);
-}
-
-/** JSON-quotes `text` and escapes everything outside printable ASCII, so bidi or control characters cannot disguise a message. */
-export function quote(text: string): string {
-  return JSON.stringify(text).replace(
-    /[^\x20-\x7e]/gu,
-    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
-  );
 }

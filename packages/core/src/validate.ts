@@ -5,7 +5,7 @@
 import type { NamespaceDefinition } from './generated/namespace.js';
 import type { PlatformDefinition } from './generated/platform.js';
 import type { SecretsDefinition } from './generated/secrets.js';
-import { hasErrors, type Issue, issue } from './issues.js';
+import { compareStrings, hasErrors, type Issue, issue } from './issues.js';
 import type { LoadedDefinitions } from './load-definitions.js';
 import type { NamespaceModel, PlatformModel } from './model.js';
 import { getReservedReason, reservedNamespaceList } from './names.js';
@@ -71,17 +71,19 @@ export function validateDefinitions(loaded: LoadedDefinitions): ValidationResult
   const model: PlatformModel = {
     platformFile: loaded.platform.file,
     platform,
-    namespaces: namespaces.map(
-      (ns): NamespaceModel => ({
-        name: ns.folder,
-        dir: ns.dir,
-        file: ns.file,
-        // Present: an absent or invalid definition is an error, and there is none.
-        definition: ns.definition as NamespaceDefinition,
-        secretsFile: ns.secretsFile,
-        secrets: ns.secrets?.secrets ?? [],
-      }),
-    ),
+    namespaces: [...namespaces]
+      .sort((a, b) => compareStrings(a.folder, b.folder))
+      .map(
+        (ns): NamespaceModel => ({
+          name: ns.folder,
+          dir: ns.dir,
+          file: ns.file,
+          // Present: an absent or invalid definition is an error, and there is none.
+          definition: ns.definition as NamespaceDefinition,
+          secretsFile: ns.secretsFile,
+          secrets: ns.secrets?.secrets ?? [],
+        }),
+      ),
   };
   return { issues, model };
 }

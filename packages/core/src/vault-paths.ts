@@ -6,6 +6,8 @@
  * or a quote.
  */
 
+import { quote } from './issues.js';
+
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /** True when `path` is `prefix` itself or lies below it (segment-wise: `a/b` is not under `a/bc`). */
@@ -30,8 +32,8 @@ export function explainVaultPath(path: string): string | undefined {
     if (!SEGMENT.test(segment)) {
       const bad = [...segment].find((c) => !/[A-Za-z0-9._-]/.test(c));
       return bad === undefined
-        ? `segment "${segment}" starts with '.'`
-        : `segment "${segment}" contains ${JSON.stringify(bad)}`;
+        ? `segment ${quote(segment)} starts with '.'`
+        : `segment ${quote(segment)} contains ${quote(bad)}`;
     }
   }
   return undefined;

@@ -47,18 +47,26 @@ export class YamlSerializeError extends Error {
 }
 
 function writeTop(value: unknown, out: string[], path: string[]): void {
-  if (isMapping(value) && Object.keys(value).length > 0) writeMapping(value, '', out, path);
+  if (isNonEmptyMapping(value)) writeMapping(value, '', out, path);
   else if (Array.isArray(value) && value.length > 0) writeSequence(value, '', out, path);
-  else {
-    writeInlineOrBlock(value, '', out, path);
-  }
+  else if (typeof value === 'string' && isBlockCandidate(value)) {
+    // A top-level literal block still needs indented content, or `---` and leading spaces would break it.
+    writeLiteralBlock(value, '  ', out);
+  } else out.push(scalar(value, path), '\n');
+}
+
+/** A mapping with at least one defined value (undefined values are skipped, as in JSON). */
+function isNonEmptyMapping(value: unknown): value is Record<string, unknown> {
+  return isMapping(value) && Object.keys(value).some((key) => value[key] !== undefined);
 }
 
 function writeMapping(map: Record<string, unknown>, pad: string, out: string[], path: string[]): void {
   for (const key of Object.keys(map)) {
     const value = map[key];
     if (value === undefined) continue;
-    out.push(pad, scalarKey(key), ':');
+    // YAML limits implicit keys to 1024 characters; longer ones take the explicit `? key` form.
+    if (key.length > 1000) out.push(pad, '? ', quoteDouble(key), '\n', pad, ':');
+    else out.push(pad, scalarKey(key), ':');
     path.push(key);
     writeAfterIndicator(value, pad, out, path);
     path.pop();
@@ -70,16 +78,13 @@ function writeSequence(list: readonly unknown[], pad: string, out: string[], pat
     const item = list[i];
     path.push(String(i));
     if (item === undefined) throw new YamlSerializeError(`undefined in a list at ${path.join('.')}`);
-    if (isMapping(item) && Object.keys(item).length > 0) {
-      // Compact form: the first key sits on the dash line.
+    if (isNonEmptyMapping(item) || (Array.isArray(item) && item.length > 0)) {
+      // Compact form: the nested block's first line moves onto the dash line. Its first part is that
+      // line's indentation (pad + two spaces); whatever follows it (a key, or an inner dash) stays.
       const nested: string[] = [];
-      writeMapping(item, `${pad}  `, nested, path);
-      nested[0] = `${pad}- `;
-      for (const part of nested) out.push(part);
-    } else if (Array.isArray(item) && item.length > 0) {
-      const nested: string[] = [];
-      writeSequence(item, `${pad}  `, nested, path);
-      nested[0] = `${pad}- `;
+      if (Array.isArray(item)) writeSequence(item, `${pad}  `, nested, path);
+      else writeMapping(item as Record<string, unknown>, `${pad}  `, nested, path);
+      nested[0] = `${pad}- ${(nested[0] ?? '').slice(pad.length + 2)}`;
       for (const part of nested) out.push(part);
     } else {
       out.push(pad, '-');
@@ -91,7 +96,7 @@ function writeSequence(list: readonly unknown[], pad: string, out: string[], pat
 
 /** Writes what follows `key:` or `-`: a scalar on the same line, or a nested block on the next lines. */
 function writeAfterIndicator(value: unknown, pad: string, out: string[], path: string[]): void {
-  if (isMapping(value) && Object.keys(value).length > 0) {
+  if (isNonEmptyMapping(value)) {
     out.push('\n');
     writeMapping(value, `${pad}  `, out, path);
   } else if (Array.isArray(value) && value.length > 0) {
@@ -160,14 +165,17 @@ function scalar(value: unknown, path: readonly string[]): string {
   throw new YamlSerializeError(`cannot serialize ${describe(value)} at ${path.join('.') || '(top level)'}`);
 }
 
+/** `e5`, `E0`, `e+5`: no YAML spec reads them as numbers, but the `yaml` package does under 1.1. Quoting is cheap. */
+const EXPONENT_LIKE = /^[eE][-+]?[0-9]/;
+
 function isPlainSafe(text: string): boolean {
-  return PLAIN.test(text) && !RESERVED_WORDS.has(text);
+  return PLAIN.test(text) && !RESERVED_WORDS.has(text) && !EXPONENT_LIKE.test(text);
 }
 
 /** JSON string syntax is valid YAML double-quoted syntax; add escapes YAML 1.1 parsers need. */
 export function quoteDouble(text: string): string {
   return JSON.stringify(text).replace(
-    /[\u007f-\u009f\u2028\u2029\ufeff]/g,
+    /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

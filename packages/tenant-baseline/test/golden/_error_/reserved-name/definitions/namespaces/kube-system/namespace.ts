@@ -1,0 +1,7 @@
+import { defineNamespace } from '@platform-gen/core';
+
+export default defineNamespace({
+  name: 'kube-system',
+  team: 'payments',
+  vault: { approvedPrefixes: [] },
+});

@@ -1,0 +1,27 @@
+import { definePlatform } from '@platform-gen/core';
+
+export default definePlatform({
+  formatVersion: 1,
+  name: 'golden',
+  domain: 'platform.example.com',
+  git: {
+    repoURL: 'https://git.example.com/platform/platform.git',
+    targetRevision: 'main',
+  },
+  cluster: {
+    name: 'in-cluster',
+    server: 'https://kubernetes.default.svc',
+    kubeVersion: '1.33.0',
+  },
+  identity: {
+    realm: 'platform',
+    adminGroup: 'platform-admins',
+    auditorGroup: 'platform-auditors',
+  },
+  vault: {
+    kvMount: 'secret',
+    kubernetesAuthMount: 'kubernetes',
+    audience: 'vault',
+  },
+  teams: [{ name: 'payments', group: 'team-payments' }],
+});
