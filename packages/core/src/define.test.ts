@@ -3,6 +3,7 @@ import { defineNamespace, definePlatform, defineSecrets, getDefinitionKind } fro
 import type { NamespaceDefinition } from './generated/namespace.js';
 import type { PlatformDefinition } from './generated/platform.js';
 import type { SecretsDefinition } from './generated/secrets.js';
+import { TEST_VAULT } from './testing.js';
 
 const namespace: NamespaceDefinition = {
   name: 'payments-api',
@@ -17,7 +18,7 @@ const platform: PlatformDefinition = {
   git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
   cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
   identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-  vault: { kvMount: 'secret', kubernetesAuthMount: 'kubernetes', audience: 'vault' },
+  vault: TEST_VAULT,
   teams: [{ name: 'payments', group: 'team-payments' }],
 };
 

@@ -25,6 +25,8 @@ export type {
   VaultDefinition,
 } from './generated/platform.js';
 export type { SecretRequest, SecretsDefinition } from './generated/secrets.js';
+export { CAPABILITIES, type Capability, HclEmitError, hclString, type PolicyRule, policyToHcl } from './hcl.js';
+export { oidcIssuer, type PlatformService, serviceHost } from './hostnames.js';
 export { checkInvariants, INVARIANTS, type Invariant } from './invariants/index.js';
 export {
   compareStrings,
@@ -52,9 +54,12 @@ export {
   DEFAULT_VAULT_SERVER,
   ESO_SERVICE_ACCOUNT,
   esoVaultRoleName,
+  MANAGED_VAULT_NAME_PREFIXES,
+  PLATFORM_VAULT_PREFIX,
   SECRET_STORE_NAME,
 } from './tenancy.js';
 export { validateDefinitions } from './validate.js';
 export { isUnderPrefix } from './vault-paths.js';
+export { IMAGES } from './versions.js';
 export { applyPlan, type Drift, formatDrift, planWrite, type WritePlan } from './write-files.js';
 export { toYaml, toYamlDocuments } from './yaml.js';

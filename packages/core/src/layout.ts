@@ -4,6 +4,8 @@
 export const OUTPUT_DIRS = {
   /** One folder per tenant namespace: its baseline and its External Secrets wiring. */
   namespaces: 'kubernetes/namespaces/',
+  /** Vault's configuration (policies, roles, init and configurer Jobs), applied by Argo CD in phase 3. */
+  vaultConfig: 'kubernetes/vault-config/',
 } as const;
 
 /** `kubernetes/namespaces/<ns>/` */

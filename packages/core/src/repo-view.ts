@@ -50,7 +50,8 @@ export async function buildRepoView(
     const text = await readFile(join(root, path), 'utf8');
     const counter = new LineCounter();
     for (const document of parseAllDocuments(text, { lineCounter: counter, version: '1.1' })) {
-      const line = counter.linePos(document.range[0]).line;
+      // The object's first line, not the `---` before it.
+      const line = counter.linePos(document.contents?.range[0] ?? document.range[0]).line;
       if (document.errors.length > 0) {
         const first = document.errors[0];
         issues.push(

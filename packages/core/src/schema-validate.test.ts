@@ -3,6 +3,7 @@ import namespaceSchema from '../schemas/namespace.schema.json' with { type: 'jso
 import type { Issue } from './issues.js';
 import { quote } from './issues.js';
 import { describeValue, validateAgainstSchema } from './schema-validate.js';
+import { TEST_VAULT } from './testing.js';
 
 const NS_FILE = 'namespaces/payments-api/namespace.ts';
 const SECRETS_FILE = 'namespaces/payments-api/secrets.ts';
@@ -17,7 +18,7 @@ const platform = {
   git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
   cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
   identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-  vault: { kvMount: 'secret', kubernetesAuthMount: 'kubernetes', audience: 'vault' },
+  vault: TEST_VAULT,
   teams: [{ name: 'payments', group: 'team-payments' }],
 };
 
@@ -271,7 +272,7 @@ describe('validateAgainstSchema', () => {
       git: { repoURL: 'ftp://x', targetRevision: '-main' },
       cluster: { name: 'in-cluster', server: 'http://x', kubeVersion: 'v1.33' },
       identity: { realm: 'platform', adminGroup: 'Admins', auditorGroup: 'platform-auditors' },
-      vault: { kvMount: 'secret/kv', kubernetesAuthMount: 'kubernetes', audience: 'vault' },
+      vault: { ...TEST_VAULT, kvMount: 'secret/kv' },
     };
     expect(codes(validateAgainstSchema('platform', broken, PLATFORM_FILE))).toEqual([
       { code: 'E_NAME_INVALID', path: 'name' },

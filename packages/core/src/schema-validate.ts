@@ -18,7 +18,7 @@ let validators: Map<DefinitionKind, ValidateFunction> | undefined;
 function getValidator(kind: DefinitionKind): ValidateFunction {
   if (validators === undefined) {
     // `tsType` steers json-schema-to-typescript; `x-issue` gives a format rule its stable code and hint.
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, discriminator: true });
     ajv.addVocabulary(['tsType', 'x-issue']);
     validators = new Map(SCHEMAS.map((s) => [s.kind, ajv.compile(s.schema)]));
   }
@@ -93,6 +93,18 @@ function toIssue(error: ErrorObject, file: string): Issue {
         path: formatFieldPath(base),
         message: `${shown(base)} is ${describeValue(error.data)}, which is not allowed`,
         hint: `use ${allowed.length === 1 ? '' : 'one of '}${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
+      });
+    }
+    case 'discriminator': {
+      const allowed = ((parentSchema.oneOf as { properties?: { type?: { const?: unknown } } }[] | undefined) ?? [])
+        .map((branch) => branch.properties?.type?.const)
+        .filter((v) => v !== undefined);
+      return issue({
+        code: 'E_VALUE_NOT_ALLOWED',
+        file,
+        path: formatFieldPath([...base, 'type']),
+        message: `${shown([...base, 'type'])} is ${describeValue((error.data as Record<string, unknown> | null)?.type)}, which is not allowed`,
+        hint: `use one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
       });
     }
     case 'minItems':

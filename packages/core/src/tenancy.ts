@@ -36,3 +36,9 @@ export const DEFAULT_CONTAINER_LIMITS = {
   defaultLimitCpu: '500m',
   defaultLimitMemory: '512Mi',
 } as const;
+
+/** Vault paths (first segment inside the KV mount) reserved for the platform's own secrets. */
+export const PLATFORM_VAULT_PREFIX = 'platform';
+
+/** Vault policies and roles named like this are managed by platform-gen: the configurer deletes undeclared ones. */
+export const MANAGED_VAULT_NAME_PREFIXES = ['eso-', 'platform-'] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Issue, issue } from './issues.js';
 import type { LoadedDefinitions, LoadedNamespaceFolder } from './load-definitions.js';
+import { TEST_VAULT } from './testing.js';
 import { validateDefinitions } from './validate.js';
 
 const PLATFORM_FILE = 'platform/platform.ts';
@@ -13,7 +14,7 @@ function platformData(overrides: Record<string, unknown> = {}): Record<string, u
     git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
     cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
     identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-    vault: { kvMount: 'secret', kubernetesAuthMount: 'kubernetes', audience: 'vault' },
+    vault: TEST_VAULT,
     teams: [
       { name: 'payments', group: 'team-payments' },
       { name: 'storefront', group: 'team-storefront' },

@@ -10,6 +10,7 @@ import type { LoadedDefinitions } from './load-definitions.js';
 import type { NamespaceModel, PlatformModel } from './model.js';
 import { getReservedReason, reservedNamespaceList } from './names.js';
 import { describeValue, validateAgainstSchema } from './schema-validate.js';
+import { PLATFORM_VAULT_PREFIX } from './tenancy.js';
 import { isUnderPrefix, prefixesOverlap } from './vault-paths.js';
 
 export interface ValidationResult {
@@ -193,7 +194,33 @@ function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: Plat
         }),
       );
     }
+    const sources = def.network?.ingressFrom ?? [];
+    sources.forEach((source, i) => {
+      const first = sources.findIndex((s) => s.namespace === source.namespace);
+      if (first < i) {
+        issues.push(
+          issue({
+            code: 'E_NS_INGRESS_DUPLICATE',
+            file: ns.file,
+            path: `network.ingressFrom[${i}].namespace`,
+            message: `ingress from namespace ${describeValue(source.namespace)} is declared twice (also network.ingressFrom[${first}])`,
+            hint: 'declare each source namespace once and list all its ports there',
+          }),
+        );
+      }
+    });
     def.vault.approvedPrefixes.forEach((prefix, i) => {
+      if (isUnderPrefix(prefix, PLATFORM_VAULT_PREFIX)) {
+        issues.push(
+          issue({
+            code: 'E_NS_PREFIX_RESERVED',
+            file: ns.file,
+            path: `vault.approvedPrefixes[${i}]`,
+            message: `approved prefix ${describeValue(prefix)} lies under "${PLATFORM_VAULT_PREFIX}/", where the platform keeps its own secrets`,
+            hint: `choose a prefix outside ${PLATFORM_VAULT_PREFIX}/, e.g. ${ns.folder}/...`,
+          }),
+        );
+      }
       const earlier = def.vault.approvedPrefixes.slice(0, i).findIndex((p) => prefixesOverlap(p, prefix));
       if (earlier >= 0) {
         issues.push(

@@ -110,9 +110,12 @@ export function networkPoliciesArtifact(model: PlatformModel, ns: NamespaceModel
       egress: [{ to: [{ podSelector: {} }] }],
     }),
   ];
+  const declared = network.ingressFrom ?? [];
+  // An explicit ingressFrom entry for monitoring (e.g. with ports) replaces the default monitoring rule.
+  const monitoringDeclared = declared.some((s) => s.namespace === PLATFORM_NAMESPACES.monitoring);
   const sources = [
-    ...(network.allowMonitoring === false ? [] : [{ namespace: PLATFORM_NAMESPACES.monitoring }]),
-    ...(network.ingressFrom ?? []),
+    ...(network.allowMonitoring === false || monitoringDeclared ? [] : [{ namespace: PLATFORM_NAMESPACES.monitoring }]),
+    ...declared,
   ];
   for (const source of sources) {
     const ports = 'ports' in source && source.ports !== undefined ? source.ports : undefined;
@@ -135,10 +138,11 @@ export function networkPoliciesArtifact(model: PlatformModel, ns: NamespaceModel
 const TEAM_RULES = [
   {
     apiGroups: [''],
-    resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'],
+    resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims'],
     verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
   },
-  { apiGroups: [''], resources: ['pods/log', 'events'], verbs: ['get', 'list', 'watch'] },
+  // ServiceAccounts are read-only: a team must not be able to change eso-vault or mint its tokens.
+  { apiGroups: [''], resources: ['pods/log', 'events', 'serviceaccounts'], verbs: ['get', 'list', 'watch'] },
   {
     apiGroups: ['apps'],
     resources: ['deployments', 'statefulsets', 'replicasets'],

@@ -1,4 +1,5 @@
 import { MANAGED_BY, type NamespaceModel, type PlatformModel } from '@platform-gen/core';
+import { TEST_VAULT } from '@platform-gen/core/testing';
 import { Namespace } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -13,7 +14,7 @@ const model: PlatformModel = {
     git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
     cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
     identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-    vault: { kvMount: 'secret', kubernetesAuthMount: 'kubernetes', audience: 'vault' },
+    vault: TEST_VAULT,
     teams: [{ name: 'payments', group: 'team-payments' }],
   },
   namespaces: [],

@@ -101,6 +101,114 @@ export interface VaultDefinition {
    * Base64 of the PEM CA certificate that signed Vault's TLS certificate (public, not a secret).
    */
   caBundle?: string;
+  /**
+   * How Vault unseals itself after a restart, without a human: a key held outside the cluster. See docs/adr/0008-vault-init-and-unseal.md.
+   */
+  seal: (AwsKmsSeal | GcpCkmsSeal | AzureKeyVaultSeal | TransitSeal) & {
+    /**
+     * Which seal.
+     */
+    type: 'awskms' | 'gcpckms' | 'azurekeyvault' | 'transit';
+  };
+  recovery: VaultRecovery;
+}
+/**
+ * AWS KMS auto-unseal (credentials from the pod's IAM role).
+ */
+export interface AwsKmsSeal {
+  type: 'awskms';
+  /**
+   * AWS region, e.g. eu-central-1.
+   */
+  region: string;
+  /**
+   * KMS key id or ARN.
+   */
+  kmsKeyId: string;
+}
+/**
+ * Google Cloud KMS auto-unseal (credentials from Workload Identity).
+ */
+export interface GcpCkmsSeal {
+  type: 'gcpckms';
+  /**
+   * GCP project.
+   */
+  project: string;
+  /**
+   * Key ring location, e.g. europe-west3.
+   */
+  region: string;
+  /**
+   * Key ring name.
+   */
+  keyRing: string;
+  /**
+   * Crypto key name.
+   */
+  cryptoKey: string;
+}
+/**
+ * Azure Key Vault auto-unseal (credentials from workload identity).
+ */
+export interface AzureKeyVaultSeal {
+  type: 'azurekeyvault';
+  /**
+   * Azure tenant id.
+   */
+  tenantId: string;
+  /**
+   * Key Vault name.
+   */
+  vaultName: string;
+  /**
+   * Key name.
+   */
+  keyName: string;
+}
+/**
+ * Auto-unseal through the transit engine of another Vault that outlives this cluster.
+ */
+export interface TransitSeal {
+  type: 'transit';
+  /**
+   * Address of the unsealing Vault.
+   */
+  address: string;
+  /**
+   * Transit mount path, e.g. transit/.
+   */
+  mountPath: string;
+  /**
+   * Transit key name.
+   */
+  keyName: string;
+}
+/**
+ * Who can recover Vault (generate-root) when every automated path fails: recovery shares are encrypted to these admins' PGP keys at init and never stored in clear.
+ */
+export interface VaultRecovery {
+  /**
+   * Base64 of each recovery holder's public PGP key (gpg --export <id> | base64 -w0). Public keys only.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  pgpKeys:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string];
+  /**
+   * How many recovery holders must cooperate (at most the number of keys).
+   */
+  threshold: number;
 }
 export interface TeamDefinition {
   /**

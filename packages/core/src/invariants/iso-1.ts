@@ -1,6 +1,6 @@
 import type { Issue } from '../issues.js';
 import { field, folderNamespace, kindOf, namespaceOf, type RepoObject } from '../repo-view.js';
-import { ESO_SERVICE_ACCOUNT } from '../tenancy.js';
+import { ESO_SERVICE_ACCOUNT, SECRET_STORE_NAME } from '../tenancy.js';
 import { isUnderPrefix } from '../vault-paths.js';
 import { finding } from './finding.js';
 import type { Invariant } from './index.js';
@@ -50,9 +50,11 @@ export const iso1: Invariant = {
           ),
         );
       }
-      if (isEso(entry, 'SecretStore') && namespace !== undefined) {
-        storesByNamespace.set(namespace, [...(storesByNamespace.get(namespace) ?? []), entry]);
-        issues.push(...checkStore(entry, namespace));
+      // Without a namespace an object lands wherever its Application points: check it as strictly as any.
+      if (isEso(entry, 'SecretStore')) {
+        const key = namespace ?? '';
+        storesByNamespace.set(key, [...(storesByNamespace.get(key) ?? []), entry]);
+        issues.push(...checkStore(entry, key));
       }
       if (
         kindOf(entry.object) === 'ServiceAccount' &&
@@ -61,8 +63,8 @@ export const iso1: Invariant = {
         const key = namespace ?? '';
         esoAccountsByNamespace.set(key, [...(esoAccountsByNamespace.get(key) ?? []), entry]);
       }
-      if (isEso(entry, 'ExternalSecret') && namespace !== undefined) {
-        issues.push(...checkExternalSecret(entry, approved.get(namespace)));
+      if (isEso(entry, 'ExternalSecret')) {
+        issues.push(...checkExternalSecret(entry, namespace === undefined ? undefined : approved.get(namespace)));
       }
     }
     for (const [namespace, entries] of [...storesByNamespace, ...esoAccountsByNamespace]) {
@@ -129,12 +131,35 @@ function checkExternalSecret(entry: RepoObject, approved: readonly string[] | un
   }
   const keys: { path: string; key: unknown }[] = [];
   const data = field(entry.object, 'spec', 'data');
+  const dataFrom = field(entry.object, 'spec', 'dataFrom');
+  // Each entry may name its own store (sourceRef.storeRef): the same rule as spec.secretStoreRef.
+  for (const [list, name] of [
+    [data, 'data'],
+    [dataFrom, 'dataFrom'],
+  ] as const) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      const storeRef = field(item, 'sourceRef', 'storeRef');
+      if (storeRef === undefined) return;
+      const storeKind = field(storeRef, 'kind');
+      if (storeKind !== 'SecretStore' || field(storeRef, 'name') !== SECRET_STORE_NAME) {
+        issues.push(
+          finding(
+            'ISO-1',
+            entry,
+            `spec.${name}[${i}].sourceRef.storeRef`,
+            `reads through ${String(storeKind ?? 'SecretStore')} "${String(field(storeRef, 'name'))}" instead of the namespace's own store`,
+            `remove sourceRef: every entry reads through the SecretStore "${SECRET_STORE_NAME}"`,
+          ),
+        );
+      }
+    });
+  }
   if (Array.isArray(data)) {
     data.forEach((item, i) => {
       keys.push({ path: `spec.data[${i}].remoteRef.key`, key: field(item, 'remoteRef', 'key') });
     });
   }
-  const dataFrom = field(entry.object, 'spec', 'dataFrom');
   if (Array.isArray(dataFrom)) {
     dataFrom.forEach((item, i) => {
       if (field(item, 'find') !== undefined) {

@@ -1,6 +1,7 @@
 import type { Issue } from '../issues.js';
 import { PLATFORM_NAMESPACES } from '../names.js';
 import { field, isRecord, kindOf, namespaceOf, type RepoObject } from '../repo-view.js';
+import { DEFAULT_VAULT_SERVER, ESO_SERVICE_ACCOUNT } from '../tenancy.js';
 import { finding } from './finding.js';
 import type { Invariant } from './index.js';
 
@@ -31,14 +32,26 @@ export const sec2: Invariant = {
       const namespace = namespaceOf(entry);
       if (namespace !== undefined && VAULT_CLIENT_NAMESPACES.has(namespace)) continue;
       const templatePath = POD_SPEC_PATH[kindOf(entry.object)];
-      if (templatePath !== undefined) issues.push(...checkWorkload(entry, templatePath, audience));
+      if (templatePath !== undefined) issues.push(...checkWorkload(entry, templatePath, audience, vaultHost(view)));
       if (kindOf(entry.object) === 'NetworkPolicy') issues.push(...checkEgress(entry));
     }
     return issues;
   },
 };
 
-function checkWorkload(entry: RepoObject, templatePath: readonly string[], audience: string): Issue[] {
+/** Host of the Vault address ESO uses (e.g. vault.vault.svc), which workloads must not name either. */
+function vaultHost(view: { model: { platform: { vault: { server?: string } } } }): string {
+  try {
+    return new URL(view.model.platform.vault.server ?? DEFAULT_VAULT_SERVER).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** Any service in the Vault namespace: `<service>.vault`, `<service>.vault.svc[.cluster.local]`. */
+const VAULT_NAMESPACE_HOST = new RegExp(`(^|[/@])[a-z0-9-]+\\.${PLATFORM_NAMESPACES.vault}(\\.svc[.a-z]*)?(:|/|$)`);
+
+function checkWorkload(entry: RepoObject, templatePath: readonly string[], audience: string, host: string): Issue[] {
   const issues: Issue[] = [];
   const template = templatePath.length === 0 ? entry.object : field(entry.object, ...templatePath);
   const prefix = templatePath.length === 0 ? '' : `${templatePath.join('.')}.`;
@@ -59,6 +72,17 @@ function checkWorkload(entry: RepoObject, templatePath: readonly string[], audie
     }
   }
   const spec = field(template, 'spec');
+  if (field(spec, 'serviceAccountName') === ESO_SERVICE_ACCOUNT) {
+    issues.push(
+      finding(
+        'SEC-2',
+        entry,
+        `${prefix}spec.serviceAccountName`,
+        `runs as ${ESO_SERVICE_ACCOUNT}, the identity ESO uses to authenticate to Vault`,
+        'run the workload under its own ServiceAccount; eso-vault belongs to External Secrets only',
+      ),
+    );
+  }
   for (const list of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
     const containers = field(spec, list);
     if (!Array.isArray(containers)) continue;
@@ -70,7 +94,7 @@ function checkWorkload(entry: RepoObject, templatePath: readonly string[], audie
         const value = field(variable, 'value');
         const mentionsVault =
           (typeof name === 'string' && /^VAULT_/.test(name)) ||
-          (typeof value === 'string' && /(^|[/.@])vault\.vault(\.svc|:|\/|$)/.test(value));
+          (typeof value === 'string' && (VAULT_NAMESPACE_HOST.test(value) || (host !== '' && value.includes(host))));
         if (mentionsVault) {
           issues.push(
             finding(

@@ -22,6 +22,8 @@ export default definePlatform({
     kvMount: 'secret',
     kubernetesAuthMount: 'kubernetes',
     audience: 'vault',
+    seal: { type: 'awskms', region: 'eu-central-1', kmsKeyId: 'alias/golden-vault-unseal' },
+    recovery: { pgpKeys: ['QUFB'.repeat(30)], threshold: 1 },
   },
   teams: [
     { name: 'payments', group: 'team-payments', description: 'Card payments' },
