@@ -136,7 +136,17 @@ describe('generate', () => {
     const changed = changedFiles(before, await repo.snapshot());
     expect(changed[0]).toBe(MANIFEST);
     expect(changed).toContain(yaml);
-    expect(changed.slice(1).every((path) => path.startsWith('kubernetes/namespaces/payments-refunds/'))).toBe(true);
+    // The namespace's own folder, and its Vault policy and role beside the others.
+    const vaultFiles = [
+      'files/policy-eso-payments-refunds.hcl',
+      'files/role-eso-payments-refunds.json',
+      'kustomization.yaml',
+    ].map((f) => `kubernetes/vault-config/${f}`);
+    expect(
+      changed
+        .slice(1)
+        .every((path) => path.startsWith('kubernetes/namespaces/payments-refunds/') || vaultFiles.includes(path)),
+    ).toBe(true);
     const text = await repo.read(yaml);
     expect(text.startsWith(`${HEADER} namespaces/payments-refunds. DO NOT EDIT.`)).toBe(true);
     expect(text).toContain('kind: Namespace\n');

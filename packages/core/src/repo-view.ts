@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { FileSet } from './file-set.js';
+import type { Capability, PolicyRule } from './hcl.js';
 import { type Issue, issue } from './issues.js';
 import type { PlatformModel } from './model.js';
 
@@ -20,9 +21,29 @@ export interface RepoObject {
   readonly object: Readonly<Record<string, unknown>>;
 }
 
+/** A Vault ACL policy file (`policy-<name>.hcl` or `<name>.hcl`), generated or hand-written. */
+export interface RepoPolicy {
+  readonly file: string;
+  readonly name: string;
+  readonly generated: boolean;
+  readonly rules: readonly PolicyRule[];
+  /** 1-based line of each rule's `path "..."` block. */
+  readonly lines: ReadonlyMap<string, number>;
+}
+
+/** A Vault Kubernetes-auth role file (`role-<name>.json`), generated or hand-written. */
+export interface RepoRole {
+  readonly file: string;
+  readonly name: string;
+  readonly generated: boolean;
+  readonly role: Readonly<Record<string, unknown>>;
+}
+
 export interface RepoView {
   readonly model: PlatformModel;
   readonly objects: readonly RepoObject[];
+  readonly policies?: readonly RepoPolicy[];
+  readonly roles?: readonly RepoRole[];
 }
 
 /** Root of raw manifests (LAY-1): the only folder whose hand-written YAML Argo CD applies. */
@@ -37,16 +58,69 @@ export async function buildRepoView(
 ): Promise<{ view: RepoView; issues: Issue[] }> {
   const objects: RepoObject[] = [];
   const issues: Issue[] = [];
+  const policies: RepoPolicy[] = [];
+  const roles: RepoRole[] = [];
   for (const file of files.values()) {
     if (!file.path.startsWith(MANIFESTS_ROOT) || file.documents === undefined) continue;
+    const first = file.documents[0];
+    if (file.path.endsWith('.hcl') && isRecord(first) && Array.isArray(first.rules)) {
+      const rules = first.rules as PolicyRule[];
+      policies.push({
+        file: file.path,
+        name: policyName(file.path),
+        generated: true,
+        rules,
+        lines: pathLines(file.content, rules),
+      });
+      continue;
+    }
+    if (file.path.endsWith('.json')) {
+      if (isRoleFile(file.path) && isRecord(first) && isRecord(first.role)) {
+        roles.push({ file: file.path, name: roleName(file.path), generated: true, role: first.role });
+      }
+      continue;
+    }
     const starts = documentStartLines(file.content);
     file.documents.forEach((document, i) => {
       if (isRecord(document))
         objects.push({ file: file.path, line: starts[i] ?? 1, generated: true, object: document });
     });
   }
-  for (const path of await listYaml(root, MANIFESTS_ROOT)) {
-    if (files.has(path) || removed.has(path)) continue;
+  const handWritten = (await listFiles(root, MANIFESTS_ROOT)).filter((p) => !files.has(p) && !removed.has(p));
+  for (const path of handWritten.filter((p) => p.endsWith('.hcl'))) {
+    const text = await readFile(join(root, path), 'utf8');
+    const parsed = await parsePolicy(path, text);
+    if ('issue' in parsed) issues.push(parsed.issue);
+    else {
+      policies.push({
+        file: path,
+        name: policyName(path),
+        generated: false,
+        rules: parsed.rules,
+        lines: pathLines(text, parsed.rules),
+      });
+    }
+  }
+  for (const path of handWritten.filter(isRoleFile)) {
+    let role: unknown;
+    try {
+      role = JSON.parse(await readFile(join(root, path), 'utf8'));
+    } catch (error) {
+      issues.push(
+        issue({
+          code: 'E_JSON_INVALID',
+          file: path,
+          line: 1,
+          path: '',
+          message: `invalid JSON: ${String(error)}`,
+          hint: 'fix the JSON',
+        }),
+      );
+      continue;
+    }
+    if (isRecord(role)) roles.push({ file: path, name: roleName(path), generated: false, role });
+  }
+  for (const path of handWritten.filter((p) => /\.ya?ml$/.test(p))) {
     const text = await readFile(join(root, path), 'utf8');
     const counter = new LineCounter();
     for (const document of parseAllDocuments(text, { lineCounter: counter, version: '1.1' })) {
@@ -70,7 +144,7 @@ export async function buildRepoView(
       if (isRecord(value)) objects.push({ file: path, line, generated: false, object: value });
     }
   }
-  return { view: { model, objects }, issues };
+  return { view: { model, objects, policies, roles }, issues };
 }
 
 /** 1-based first line of each document of a generated file: after the header, and after each `---`. */
@@ -83,7 +157,66 @@ function documentStartLines(content: string): number[] {
   return starts;
 }
 
-async function listYaml(root: string, dir: string): Promise<string[]> {
+/** Line of each rule's `path "<p>"` in the policy text (1 when it cannot be found, e.g. JSON syntax). */
+function pathLines(text: string, rules: readonly PolicyRule[]): Map<string, number> {
+  const lines = text.split('\n');
+  return new Map(
+    rules.map((rule) => {
+      const index = lines.findIndex((line) => line.includes(JSON.stringify(rule.path)));
+      return [rule.path, index < 0 ? 1 : index + 1];
+    }),
+  );
+}
+
+/** `policy-eso-a.hcl` and `eso-a.hcl` are both the policy `eso-a`. */
+function policyName(path: string): string {
+  return (path.split('/').pop() ?? '').replace(/\.hcl$/, '').replace(/^policy-/, '');
+}
+
+function isRoleFile(path: string): boolean {
+  return /(^|\/)role-[^/]+\.json$/.test(path);
+}
+
+function roleName(path: string): string {
+  return (path.split('/').pop() ?? '').replace(/\.json$/, '').replace(/^role-/, '');
+}
+
+/** Parses a hand-written policy with HashiCorp's own HCL parser (WASM, loaded only when such a file exists). */
+async function parsePolicy(file: string, text: string): Promise<{ rules: PolicyRule[] } | { issue: Issue }> {
+  const { parse } = await import('@cdktf/hcl2json');
+  let json: unknown;
+  try {
+    json = await parse(file, text);
+  } catch (error) {
+    const message = String(error);
+    const line = /:(\d+),\d+/.exec(message)?.[1];
+    return {
+      issue: issue({
+        code: 'E_HCL_INVALID',
+        file,
+        line: line === undefined ? 1 : Number(line),
+        path: '',
+        message: `invalid HCL: ${message.replace(/^Error: /, '').slice(0, 300)}`,
+        hint: 'fix the policy syntax; Vault would reject it too',
+      }),
+    };
+  }
+  const rules: PolicyRule[] = [];
+  const paths = field(json, 'path');
+  if (isRecord(paths)) {
+    for (const [path, blocks] of Object.entries(paths)) {
+      const list = Array.isArray(blocks) ? blocks : [blocks];
+      const capabilities = list.flatMap((block) => {
+        const value = field(block, 'capabilities');
+        return Array.isArray(value) ? value.filter((c): c is Capability => typeof c === 'string') : [];
+      });
+      rules.push({ path, capabilities });
+    }
+  }
+  return { rules };
+}
+
+async function listFiles(root: string, dir: string): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(join(root, dir), { withFileTypes: true });
@@ -93,8 +226,8 @@ async function listYaml(root: string, dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of entries) {
     const path = `${dir}${entry.name}`;
-    if (entry.isDirectory()) found.push(...(await listYaml(root, `${path}/`)));
-    else if (entry.isFile() && /\.ya?ml$/.test(entry.name)) found.push(path);
+    if (entry.isDirectory()) found.push(...(await listFiles(root, `${path}/`)));
+    else if (entry.isFile()) found.push(path);
   }
   return found.sort();
 }

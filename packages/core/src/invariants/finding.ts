@@ -12,3 +12,8 @@ export function finding(id: string, entry: RepoObject, path: string, message: st
     hint,
   });
 }
+
+/** An invariant violation in a Vault policy or role file (line 1: the file as a whole). */
+export function fileFinding(id: string, file: string, path: string, message: string, hint: string, line = 1): Issue {
+  return issue({ code: `E_${id.replace('-', '')}`, file, line, path, message: `${id}: ${message}`, hint });
+}

@@ -6,7 +6,9 @@ import type { Issue } from '../issues.js';
 import type { RepoView } from '../repo-view.js';
 import { eso1 } from './eso-1.js';
 import { iso1 } from './iso-1.js';
+import { iso2 } from './iso-2.js';
 import { sec2 } from './sec-2.js';
+import { vlt1 } from './vlt-1.js';
 
 export interface Invariant {
   readonly id: string;
@@ -14,7 +16,7 @@ export interface Invariant {
   check(view: RepoView): Issue[];
 }
 
-export const INVARIANTS: readonly Invariant[] = [iso1, eso1, sec2];
+export const INVARIANTS: readonly Invariant[] = [iso1, iso2, eso1, sec2, vlt1];
 
 export function checkInvariants(view: RepoView, invariants: readonly Invariant[] = INVARIANTS): Issue[] {
   return invariants.flatMap((invariant) => invariant.check(view));

@@ -213,8 +213,8 @@ function healthyNamespace(): RepoObject[] {
 }
 
 describe('the invariants', () => {
-  it('are ISO-1, ESO-1 and SEC-2, each with its rule', () => {
-    expect(INVARIANTS.map((i) => i.id)).toEqual(['ISO-1', 'ESO-1', 'SEC-2']);
+  it('are ISO-1, ISO-2, ESO-1, SEC-2 and VLT-1, each with its rule', () => {
+    expect(INVARIANTS.map((i) => i.id)).toEqual(['ISO-1', 'ISO-2', 'ESO-1', 'SEC-2', 'VLT-1']);
     for (const invariant of INVARIANTS) expect(invariant.rule.length).toBeGreaterThan(10);
   });
 

@@ -1,0 +1,24 @@
+import { type Generator, OUTPUT_DIRS } from '@platform-gen/core';
+import { applierArtifacts, policyFile, roleFile } from './applier.js';
+import { esoPolicy, platformPolicies } from './policies.js';
+import { configurerRole, esoRole } from './roles.js';
+
+export {
+  type Changes,
+  desiredVaultState,
+  isManagedVaultName,
+  planVaultChanges,
+  type VaultPlan,
+  type VaultState,
+} from './state.js';
+
+/** Vault's whole configuration under kubernetes/vault-config/, applied by Argo CD in phase 3. */
+export const vaultConfigGenerator: Generator = {
+  name: '@platform-gen/vault-config',
+  owns: [OUTPUT_DIRS.vaultConfig],
+  generate(model) {
+    const policies = [...platformPolicies(model), ...model.namespaces.map((ns) => esoPolicy(model, ns))];
+    const roles = [configurerRole(model), ...model.namespaces.map((ns) => esoRole(model, ns))];
+    return [...policies.map(policyFile), ...roles.map(roleFile), ...applierArtifacts({ model, policies, roles })];
+  },
+};
