@@ -70,16 +70,7 @@ export async function planWrite(root: string, files: FileSet, owns: readonly str
       continue;
     }
     if (await isDirectory(join(root, file.path))) {
-      issues.push(
-        issue({
-          code: 'E_OUTPUT_NOT_OWNED',
-          file: file.path,
-          line: 1,
-          path: '',
-          message: `${file.path} is a folder, but ${file.source} generates a file at this path`,
-          hint: 'move the folder elsewhere and run pnpm generate; platform-gen never deletes what it does not own',
-        }),
-      );
+      issues.push(notOwned(file, 'is a folder', 'the folder'));
       continue;
     }
     const actual = await readText(join(root, file.path));
@@ -88,16 +79,7 @@ export async function planWrite(root: string, files: FileSet, owns: readonly str
       continue;
     }
     if (actual !== undefined && !previous.has(file.path) && !isOurs(file.path, actual)) {
-      issues.push(
-        issue({
-          code: 'E_OUTPUT_NOT_OWNED',
-          file: file.path,
-          line: 1,
-          path: '',
-          message: `${file.path} exists and was not written by platform-gen, but ${file.source} generates this path`,
-          hint: `move the hand-written file elsewhere (or delete it) and run pnpm generate; platform-gen never overwrites files it does not own`,
-        }),
-      );
+      issues.push(notOwned(file, 'exists and was not written by platform-gen', 'the hand-written file'));
       continue;
     }
     write.push(file);
@@ -149,6 +131,18 @@ export function formatDrift(drift: Drift): string {
   });
   // Drop the "Index:/=====" preamble; keep the familiar ---/+++ form.
   return patch.slice(patch.indexOf('---'));
+}
+
+/** Something platform-gen does not own sits where it would write `file`. */
+function notOwned(file: OutputFile, what: string, thing: string): Issue {
+  return issue({
+    code: 'E_OUTPUT_NOT_OWNED',
+    file: file.path,
+    line: 1,
+    path: '',
+    message: `${file.path} ${what}, but ${file.source} generates a file at this path`,
+    hint: `move ${thing} elsewhere and run pnpm generate; platform-gen never overwrites or deletes what it does not own`,
+  });
 }
 
 /** A file without a manifest entry is ours only if it carries our header (e.g. after a crash before the manifest was written). */

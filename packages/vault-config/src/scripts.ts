@@ -5,6 +5,12 @@
  * Both pass shellcheck (tested).
  */
 
+/** Shared start: strict mode, private files, a writable HOME on a read-only root file system. */
+const PREAMBLE = String.raw`set -eu
+umask 077
+export HOME=/tmp
+`;
+
 /** Shared: wait until Vault answers (exit 0 unsealed, 2 sealed or uninitialised, 1 unreachable). */
 const WAIT_FOR_VAULT = String.raw`wait_for_vault() {
   want="$1"
