@@ -63,3 +63,4 @@ export { isUnderPrefix } from './vault-paths.js';
 export { IMAGES } from './versions.js';
 export { applyPlan, type Drift, formatDrift, planWrite, type WritePlan } from './write-files.js';
 export { toYaml, toYamlDocuments } from './yaml.js';
+export { COMPONENTS, type ComponentKey, type ComponentSpec, type Phase, type UpstreamChart } from './components.js';

@@ -157,12 +157,21 @@ function documentStartLines(content: string): number[] {
   return starts;
 }
 
+/** Capabilities Vault expands the legacy `policy` attribute into (vault/policy.go). */
+const LEGACY_POLICY: Readonly<Record<string, readonly Capability[]>> = {
+  deny: ['deny'],
+  read: ['read', 'list'],
+  write: ['create', 'read', 'update', 'delete', 'list'],
+  sudo: ['create', 'read', 'update', 'delete', 'list', 'sudo'],
+};
+
 /** Line of each rule's `path "<p>"` in the policy text (1 when it cannot be found, e.g. JSON syntax). */
 function pathLines(text: string, rules: readonly PolicyRule[]): Map<string, number> {
   const lines = text.split('\n');
   return new Map(
     rules.map((rule) => {
-      const index = lines.findIndex((line) => line.includes(JSON.stringify(rule.path)));
+      const label = JSON.stringify(rule.path);
+      const index = lines.findIndex((line) => /^\s*path\s/.test(line) && line.includes(label));
       return [rule.path, index < 0 ? 1 : index + 1];
     }),
   );
@@ -208,7 +217,10 @@ async function parsePolicy(file: string, text: string): Promise<{ rules: PolicyR
       const list = Array.isArray(blocks) ? blocks : [blocks];
       const capabilities = list.flatMap((block) => {
         const value = field(block, 'capabilities');
-        return Array.isArray(value) ? value.filter((c): c is Capability => typeof c === 'string') : [];
+        const listed = Array.isArray(value) ? value.filter((c): c is Capability => typeof c === 'string') : [];
+        // Vault still honours the legacy `policy = "read|write|deny|sudo"` attribute: read it the way Vault does.
+        const legacy = field(block, 'policy');
+        return [...listed, ...(typeof legacy === 'string' ? (LEGACY_POLICY[legacy] ?? []) : [])];
       });
       rules.push({ path, capabilities });
     }

@@ -1,7 +1,8 @@
 /**
  * Packages Vault's configuration for Argo CD: a kustomization in kubernetes/vault-config/ whose
- * ConfigMap holds the reviewable policy and role files and the scripts, and two hook Jobs running the
- * official Vault CLI: init (PreSync, once per cluster) and configure (Sync, every sync).
+ * ConfigMap holds the reviewable policy and role files and the scripts, and two Sync-hook Jobs running
+ * the official Vault CLI: init (wave 1, does something once per cluster) and configure (wave 2, every
+ * sync). They are not PreSync hooks: their ServiceAccount and ConfigMaps (wave 0) must exist first.
  */
 import {
   type Artifact,
@@ -121,10 +122,10 @@ export function applierArtifacts({ model, policies, roles }: ApplierInput): Arti
   ];
   artifacts.push(
     yamlArtifact(`${VAULT_CONFIG_DIR}init-job.yaml`, source, [
-      hookJob(model, 'vault-init', 'PreSync', 'init.sh', initEnv, true),
+      hookJob(model, 'vault-init', 1, 'init.sh', initEnv, true),
     ]),
     yamlArtifact(`${VAULT_CONFIG_DIR}configure-job.yaml`, source, [
-      hookJob(model, 'vault-configure', 'Sync', 'configure.sh', env, false),
+      hookJob(model, 'vault-configure', 2, 'configure.sh', env, false),
     ]),
   );
   return artifacts;
@@ -133,7 +134,8 @@ export function applierArtifacts({ model, policies, roles }: ApplierInput): Arti
 function hookJob(
   model: PlatformModel,
   name: string,
-  hook: 'PreSync' | 'Sync',
+  /** Both Jobs are Sync hooks: after the ServiceAccount and ConfigMaps they use (wave 0), init before configure. */
+  wave: 1 | 2,
   script: string,
   env: readonly { name: string; value: string }[],
   withRecoveryKeys: boolean,
@@ -147,7 +149,8 @@ function hookJob(
       labels: meta.labels,
       annotations: {
         ...meta.annotations,
-        'argocd.argoproj.io/hook': hook,
+        'argocd.argoproj.io/hook': 'Sync',
+        'argocd.argoproj.io/sync-wave': String(wave),
         // Re-created on every sync (a Job's spec is immutable); kept until then for its logs.
         'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
       },

@@ -1,0 +1,268 @@
+/**
+ * Property: for any valid model, every namespace's Vault role and ESO policy satisfy ISO-2: the role binds
+ * exactly `eso-vault`, exactly its namespace and exactly its own policy; the policy reads only the
+ * namespace's approved prefixes. The platform invariants find nothing, and HCL reads back every policy.
+ */
+import { fileURLToPath } from 'node:url';
+import { parse } from '@cdktf/hcl2json';
+import {
+  type Artifact,
+  CAPABILITIES,
+  checkInvariants,
+  isUnderPrefix,
+  loadDefinitions,
+  type NamespaceDefinition,
+  type NamespaceModel,
+  type PlatformDefinition,
+  type PlatformModel,
+  type PolicyRule,
+  type RepoView,
+  validateDefinitions,
+} from '@platform-gen/core';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { vaultConfigGenerator } from './index.js';
+
+type Loaded = Parameters<typeof validateDefinitions>[0];
+type Policies = NonNullable<RepoView['policies']>;
+type Roles = NonNullable<RepoView['roles']>;
+
+const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The example platform definition, the base of every arbitrary platform. */
+let example: PlatformDefinition;
+
+beforeAll(async () => {
+  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
+  expect(validated.issues).toEqual([]);
+  if (validated.model === undefined) throw new Error('the example definitions are invalid');
+  example = validated.model.platform;
+});
+
+const lower = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
+const alnum = fc.string({ unit: fc.constantFrom(...lower), minLength: 1, maxLength: 6 });
+/** A DNS-1123 label: letters and digits, '-' inside. */
+const dnsLabel = fc
+  .tuple(alnum, fc.option(alnum, { nil: undefined }))
+  .map(([a, b]) => (b === undefined ? a : `${a}-${b}`));
+/** A Vault path segment: [A-Za-z0-9._-], not starting with '.'. */
+const vaultSegment = fc
+  .tuple(
+    fc.constantFrom(...lower, 'A', 'Z', '_', '-'),
+    fc.string({ unit: fc.constantFrom(...lower, 'Q', '.', '_', '-'), maxLength: 6 }),
+  )
+  .map(([first, rest]) => `${first}${rest}`);
+
+interface Shape {
+  readonly teams: readonly string[];
+  readonly namespaces: readonly {
+    readonly suffix: string;
+    readonly team: number;
+    /** First segment of every prefix: the namespace's own name, or a team-ish word of its own. */
+    readonly head: 'name' | 'index';
+    readonly prefixes: readonly (readonly string[])[];
+  }[];
+  readonly vault: { readonly kvMount: string; readonly authMount: string; readonly audience: string };
+}
+
+const shapeArbitrary: fc.Arbitrary<Shape> = fc.record({
+  teams: fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 3 }),
+  namespaces: fc.array(
+    fc.record({
+      suffix: dnsLabel,
+      team: fc.nat(),
+      head: fc.constantFrom('name' as const, 'index' as const),
+      // Each prefix: one to three segments below the namespace's own head; distinct first segments keep
+      // the prefixes of one namespace apart.
+      prefixes: fc.uniqueArray(fc.array(vaultSegment, { minLength: 0, maxLength: 2 }), {
+        minLength: 0,
+        maxLength: 3,
+        selector: (segments) => segments[0] ?? '',
+      }),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
+  vault: fc.record({
+    kvMount: fc.constantFrom('secret', 'kv', 'tenant_kv', 'kv-2'),
+    authMount: fc.constantFrom('kubernetes', 'k8s-main'),
+    audience: fc.constantFrom('vault', 'vault-prod'),
+  }),
+});
+
+function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = items;
+  if (first === undefined) throw new Error('expected at least one item');
+  return [first, ...rest];
+}
+
+/** The model a shape describes, and the same definitions as the loader would return them. */
+function build(shape: Shape): { model: PlatformModel; loaded: Loaded } {
+  const platform: PlatformDefinition = {
+    ...example,
+    name: 'prop',
+    vault: {
+      ...example.vault,
+      kvMount: shape.vault.kvMount,
+      kubernetesAuthMount: shape.vault.authMount,
+      audience: shape.vault.audience,
+    },
+    teams: nonEmpty(shape.teams.map((name) => ({ name, group: `team-${name}` }))),
+  };
+  const namespaces: NamespaceModel[] = shape.namespaces.map((n, i) => {
+    const name = `t${i}-${n.suffix}`;
+    const head = n.head === 'name' ? name : `p${i}`;
+    // An empty segment list stands for the head itself; it cannot sit beside longer prefixes (overlap).
+    const tails: readonly (readonly string[])[] = n.prefixes.some((segments) => segments.length === 0)
+      ? [[]]
+      : n.prefixes;
+    const prefixes = tails.map((segments) => [head, ...segments].join('/'));
+    const definition: NamespaceDefinition = {
+      name,
+      team: shape.teams[n.team % shape.teams.length] ?? '',
+      vault: { approvedPrefixes: prefixes },
+    };
+    const dir = `namespaces/${name}`;
+    return { name, dir, file: `${dir}/namespace.ts`, definition, secretsFile: undefined, secrets: [] };
+  });
+  const model: PlatformModel = { platformFile: 'platform/platform.ts', platform, namespaces };
+  const loaded: Loaded = {
+    platform: { kind: 'platform', file: 'platform/platform.ts', data: platform },
+    namespaces: namespaces.map((ns) => ({
+      folder: ns.name,
+      dir: ns.dir,
+      namespace: { kind: 'namespace', file: ns.file, data: ns.definition },
+      secrets: undefined,
+    })),
+    issues: [],
+  };
+  return { model, loaded };
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+function rulesOf(artifact: Artifact): readonly PolicyRule[] {
+  const first = artifact.documents?.[0] as { rules?: readonly PolicyRule[] } | undefined;
+  if (first?.rules === undefined) throw new Error(`${artifact.path} carries no rules`);
+  return first.rules;
+}
+
+function roleOf(artifact: Artifact): Record<string, unknown> {
+  const first = artifact.documents?.[0] as { role?: Record<string, unknown> } | undefined;
+  if (first?.role === undefined) throw new Error(`${artifact.path} carries no role`);
+  return first.role;
+}
+
+/** The repository view of the generated policy and role files, as the pipeline builds it. */
+function viewOf(model: PlatformModel, artifacts: readonly Artifact[]): RepoView {
+  const policies: Policies = artifacts
+    .filter((a) => a.path.endsWith('.hcl'))
+    .map((a) => ({
+      file: a.path,
+      name: baseName(a.path).slice('policy-'.length, -'.hcl'.length),
+      generated: true,
+      rules: rulesOf(a),
+      lines: new Map(),
+    }));
+  const roles: Roles = artifacts
+    .filter((a) => /\/role-[^/]+\.json$/.test(a.path))
+    .map((a) => ({
+      file: a.path,
+      name: baseName(a.path).slice('role-'.length, -'.json'.length),
+      generated: true,
+      role: roleOf(a),
+    }));
+  return { model, objects: [], policies, roles };
+}
+
+const NUM_RUNS = 200;
+
+describe('generated Vault policies and roles for arbitrary valid models', () => {
+  it('the arbitrary models are valid definitions (the property is about valid input)', () => {
+    fc.assert(
+      fc.property(shapeArbitrary, (shape) => {
+        const { model, loaded } = build(shape);
+        const validated = validateDefinitions(loaded);
+        expect(validated.issues.filter((i) => i.severity === 'error')).toEqual([]);
+        expect(validated.model).toEqual(model);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('every ESO role/policy pair satisfies ISO-2, and no invariant finds anything', () => {
+    fc.assert(
+      fc.property(shapeArbitrary, (shape) => {
+        const { model } = build(shape);
+        const { kvMount, audience } = model.platform.vault;
+        const artifacts = vaultConfigGenerator.generate(model);
+        const view = viewOf(model, artifacts);
+        expect(checkInvariants(view)).toEqual([]);
+
+        const esoRoles = (view.roles ?? []).filter((r) => r.name.startsWith('eso-'));
+        const esoPolicies = (view.policies ?? []).filter((p) => p.name.startsWith('eso-'));
+        expect(esoRoles.map((r) => r.name).sort()).toEqual(model.namespaces.map((ns) => `eso-${ns.name}`).sort());
+        expect(esoPolicies.map((p) => p.name).sort()).toEqual(esoRoles.map((r) => r.name).sort());
+
+        for (const ns of model.namespaces) {
+          const own = `eso-${ns.name}`;
+          const role = esoRoles.find((r) => r.name === own)?.role;
+          expect(role?.bound_service_account_names).toEqual(['eso-vault']);
+          expect(role?.bound_service_account_namespaces).toEqual([ns.name]);
+          expect(role?.token_policies).toEqual([own]);
+          expect(role?.audience).toBe(audience);
+          expect(role?.token_ttl).toBe('15m');
+
+          const approved = ns.definition.vault.approvedPrefixes;
+          const rules = esoPolicies.find((p) => p.name === own)?.rules ?? [];
+          expect(rules).toHaveLength(approved.length * 4);
+          for (const rule of rules) {
+            const data = new RegExp(`^${kvMount}/data/(.+?)(/\\*)?$`).exec(rule.path);
+            const metadata = new RegExp(`^${kvMount}/metadata/(.+?)(/\\*)?$`).exec(rule.path);
+            if (data !== null) {
+              expect(rule.capabilities).toEqual(['read']);
+              expect(approved).toContain(data[1]);
+            } else {
+              expect(metadata, rule.path).not.toBeNull();
+              expect(rule.capabilities).toEqual(['list']);
+              expect(approved).toContain(metadata?.[1]);
+            }
+            // Never under another namespace's prefix.
+            const key = (data ?? metadata)?.[1] ?? '';
+            for (const other of model.namespaces.filter((o) => o !== ns)) {
+              for (const prefix of other.definition.vault.approvedPrefixes) {
+                expect(isUnderPrefix(key, prefix) || isUnderPrefix(prefix, key)).toBe(false);
+              }
+            }
+          }
+        }
+        // No role for the Argo CD namespace, none for everything.
+        for (const role of view.roles ?? []) {
+          expect(role.role.bound_service_account_namespaces).not.toContain('argocd');
+          expect(role.role.bound_service_account_namespaces).not.toContain('*');
+          expect(role.role.bound_service_account_names).not.toContain('*');
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('HCL reads every generated policy back as exactly its rules', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapeArbitrary, async (shape) => {
+        const artifacts = vaultConfigGenerator.generate(build(shape).model);
+        for (const artifact of artifacts.filter((a) => a.path.endsWith('.hcl'))) {
+          const parsed = await parse('policy.hcl', artifact.content);
+          const paths = (parsed.path ?? {}) as Record<string, { capabilities: string[] }[]>;
+          const rules = rulesOf(artifact);
+          expect(Object.values(paths).flat()).toHaveLength(rules.length);
+          for (const rule of rules) {
+            expect(paths[rule.path], rule.path).toEqual([
+              { capabilities: CAPABILITIES.filter((c) => rule.capabilities.includes(c)) },
+            ]);
+          }
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
