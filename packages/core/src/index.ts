@@ -1,4 +1,5 @@
 export { BOOKKEEPING_OWNS, GITATTRIBUTES_FILE, MANIFEST_FILE, parseManifest } from './bookkeeping.js';
+export { COMPONENTS, type ComponentKey, type ComponentSpec, type Phase, type UpstreamChart } from './components.js';
 export { type DefinitionKind, defineNamespace, definePlatform, defineSecrets, getDefinitionKind } from './define.js';
 export {
   type Artifact,
@@ -63,4 +64,3 @@ export { isUnderPrefix } from './vault-paths.js';
 export { IMAGES } from './versions.js';
 export { applyPlan, type Drift, formatDrift, planWrite, type WritePlan } from './write-files.js';
 export { toYaml, toYamlDocuments } from './yaml.js';
-export { COMPONENTS, type ComponentKey, type ComponentSpec, type Phase, type UpstreamChart } from './components.js';

@@ -190,7 +190,8 @@ describe('planWrite and applyPlan', () => {
         file: 'gen/a/ns.yaml',
         line: 1,
         path: '',
-        message: 'gen/a/ns.yaml exists and was not written by platform-gen, but namespaces/x generates a file at this path',
+        message:
+          'gen/a/ns.yaml exists and was not written by platform-gen, but namespaces/x generates a file at this path',
         hint: expect.stringMatching(/^move the hand-written file elsewhere/),
       },
     ]);

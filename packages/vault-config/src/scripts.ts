@@ -6,13 +6,13 @@
  */
 
 /** Shared start: strict mode, private files, a writable HOME on a read-only root file system. */
-const PREAMBLE = String.raw`set -eu
+const PREAMBLE = `set -eu
 umask 077
 export HOME=/tmp
 `;
 
 /** Shared: wait until Vault answers (exit 0 unsealed, 2 sealed or uninitialised, 1 unreachable). */
-const WAIT_FOR_VAULT = String.raw`wait_for_vault() {
+const WAIT_FOR_VAULT = `wait_for_vault() {
   want="$1"
   attempts=0
   while :; do
@@ -36,13 +36,11 @@ const WAIT_FOR_VAULT = String.raw`wait_for_vault() {
  * On every later run it sees an initialised Vault and does nothing.
  */
 export const INIT_SCRIPT =
-  String.raw`#!/bin/sh
+  `#!/bin/sh
 # Initialises Vault exactly once; safe to re-run (an initialised Vault is never re-initialised).
-set -eu
-umask 077
-export HOME=/tmp
-
 ` +
+  PREAMBLE +
+  '\n' +
   WAIT_FOR_VAULT +
   String.raw`
 
@@ -88,13 +86,11 @@ echo "Root token revoked. From now on the configurer Job keeps Vault configured.
  * never touches anything else.
  */
 export const CONFIGURE_SCRIPT =
-  String.raw`#!/bin/sh
+  `#!/bin/sh
 # Converges Vault to the policies and roles in /config; safe to re-run.
-set -eu
-umask 077
-export HOME=/tmp
-
 ` +
+  PREAMBLE +
+  '\n' +
   WAIT_FOR_VAULT +
   String.raw`
 
