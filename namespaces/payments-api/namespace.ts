@@ -4,5 +4,13 @@ export default defineNamespace({
   name: 'payments-api',
   team: 'payments',
   description: 'Public payments API',
+  sources: [
+    {
+      name: 'api',
+      repoURL: 'https://git.example.com/payments/payments-api.git',
+      path: 'deploy/production',
+      targetRevision: 'main',
+    },
+  ],
   vault: { approvedPrefixes: ['payments/api'] },
 });

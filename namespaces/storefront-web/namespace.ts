@@ -5,5 +5,9 @@ export default defineNamespace({
   team: 'storefront',
   description: 'The web shop frontend',
   podSecurity: 'restricted',
+  network: { ingressFrom: [{ namespace: 'ingress-nginx', ports: [8080] }] },
+  sources: [
+    { name: 'web', repoURL: 'https://git.example.com/storefront/web.git', path: 'k8s', targetRevision: 'v2.4.1' },
+  ],
   vault: { approvedPrefixes: ['storefront/web'] },
 });

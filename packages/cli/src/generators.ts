@@ -1,7 +1,15 @@
+import { argoAppsGenerator } from '@platform-gen/argo-apps';
+import { chartsGenerator } from '@platform-gen/charts-gen';
 import type { Generator } from '@platform-gen/core';
 import { esoStoresGenerator } from '@platform-gen/eso-stores';
 import { tenantBaselineGenerator } from '@platform-gen/tenant-baseline';
 import { vaultConfigGenerator } from '@platform-gen/vault-config';
 
 /** Every generator. Each owns its own output paths; order does not matter (the FileSet is sorted). */
-export const GENERATORS: readonly Generator[] = [tenantBaselineGenerator, esoStoresGenerator, vaultConfigGenerator];
+export const GENERATORS: readonly Generator[] = [
+  tenantBaselineGenerator,
+  esoStoresGenerator,
+  vaultConfigGenerator,
+  argoAppsGenerator,
+  chartsGenerator,
+];

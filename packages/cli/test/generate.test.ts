@@ -136,17 +136,19 @@ describe('generate', () => {
     const changed = changedFiles(before, await repo.snapshot());
     expect(changed[0]).toBe(MANIFEST);
     expect(changed).toContain(yaml);
-    // The namespace's own folder, and its Vault policy and role beside the others.
-    const vaultFiles = [
-      'files/policy-eso-payments-refunds.hcl',
-      'files/role-eso-payments-refunds.json',
-      'kustomization.yaml',
-    ].map((f) => `kubernetes/vault-config/${f}`);
-    expect(
-      changed
-        .slice(1)
-        .every((path) => path.startsWith('kubernetes/namespaces/payments-refunds/') || vaultFiles.includes(path)),
-    ).toBe(true);
+    // The namespace's own folder, its Vault policy and role beside the others, its baseline Application,
+    // the projects that list its namespace, and the diagram of the Application tree.
+    const alsoChanged = [
+      'docs/generated/argocd-apps.md',
+      'kubernetes/argocd-apps/root/projects.yaml',
+      'kubernetes/argocd-apps/tenants/payments-refunds.yaml',
+      ...['files/policy-eso-payments-refunds.hcl', 'files/role-eso-payments-refunds.json', 'kustomization.yaml'].map(
+        (f) => `kubernetes/vault-config/${f}`,
+      ),
+    ];
+    expect(changed.slice(1).filter((path) => !path.startsWith('kubernetes/namespaces/payments-refunds/'))).toEqual(
+      alsoChanged,
+    );
     const text = await repo.read(yaml);
     expect(text.startsWith(`${HEADER} namespaces/payments-refunds. DO NOT EDIT.`)).toBe(true);
     expect(text).toContain('kind: Namespace\n');
@@ -186,7 +188,8 @@ describe('generate', () => {
 
   it('leaves a hand-written file at an owned path that nothing generates alone', async () => {
     const repo = await createTempRepo();
-    const handWritten = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: legacy\n';
+    // No object in it: a manifest here would be one no Application renders (GIT-1).
+    const handWritten = '# legacy was retired in 2025; kept for the record.\n';
     await repo.write('kubernetes/namespaces/legacy/namespace.yaml', handWritten);
     expect((await repo.run(['generate', '--check'])).code).toBe(0);
     const result = await repo.run(['generate']);

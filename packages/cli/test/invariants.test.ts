@@ -16,7 +16,7 @@ import {
 
 afterEach(removeTempRepos);
 
-const PUSH_FILE = 'kubernetes/apps/push.yaml';
+const PUSH_FILE = 'kubernetes/namespaces/payments-api/push.yaml';
 const PUSH_SECRET = `apiVersion: external-secrets.io/v1alpha1
 kind: PushSecret
 metadata:
@@ -31,14 +31,14 @@ spec:
       name: db-credentials
 `;
 
-const API_FILE = 'kubernetes/apps/api.yaml';
+const API_FILE = 'kubernetes/namespaces/payments-api/api.yaml';
 /** Three documents; the third (a Deployment with VAULT_TOKEN) starts after the `---` on line 15. */
 const MULTI_DOCUMENT = `# The api of the apps team.
 apiVersion: v1
 kind: ConfigMap
 metadata:
   name: api-config
-  namespace: apps
+  namespace: payments-api
 data:
   LOG_LEVEL: info
 ---
@@ -46,13 +46,13 @@ apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: api
-  namespace: apps
+  namespace: payments-api
 ---
 apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: api
-  namespace: apps
+  namespace: payments-api
 spec:
   selector:
     matchLabels:
@@ -200,7 +200,7 @@ spec:
 describe('a valid hand-written manifest', () => {
   it('passes validate and generate, which leaves it and every other file alone', async () => {
     const repo = await createTempRepo();
-    await repo.write('kubernetes/apps/payments-api.yaml', GOOD_DEPLOYMENT);
+    await repo.write('kubernetes/namespaces/payments-api/payments-api.yaml', GOOD_DEPLOYMENT);
     const before = await repo.snapshot();
 
     const validated = await repo.run(['validate']);
@@ -219,7 +219,7 @@ describe('a valid hand-written manifest', () => {
 describe('invalid YAML under kubernetes/', () => {
   it('is E_YAML_INVALID at the line of the error, and generate writes nothing', async () => {
     const repo = await createTempRepo();
-    const file = 'kubernetes/apps/broken.yaml';
+    const file = 'kubernetes/namespaces/payments-api/broken.yaml';
     // A valid first document, then a second whose key `kind` repeats on line 8.
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n---\napiVersion: v1\nkind: ConfigMap\nkind: Secret\n';

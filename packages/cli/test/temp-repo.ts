@@ -15,8 +15,18 @@ export const WORKSPACE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '
 export const BIN = join(WORKSPACE_ROOT, 'packages/cli/bin/platform-gen.js');
 
 /** What the example repository consists of, relative to the workspace root. */
-const EXAMPLE_ENTRIES = ['package.json', 'platform', 'namespaces', 'kubernetes', '.platform-gen', '.gitattributes'];
-const GENERATED_TYPES_DIR = 'packages/core/src/generated';
+const EXAMPLE_ENTRIES = [
+  'package.json',
+  'platform',
+  'namespaces',
+  'kubernetes',
+  'charts',
+  'docs/generated',
+  '.platform-gen',
+  '.gitattributes',
+];
+/** Generated TypeScript inside the toolchain's packages: owned by platform-gen, so part of the copy. */
+const GENERATED_TYPES_DIRS = ['packages/core/src/generated', 'packages/charts-gen/src/generated'];
 
 export interface RunResult {
   readonly code: number;
@@ -73,10 +83,9 @@ export async function createTempRepo(): Promise<TempRepo> {
   for (const entry of EXAMPLE_ENTRIES) {
     await cp(join(WORKSPACE_ROOT, entry), join(root, entry), { recursive: true, preserveTimestamps: true });
   }
-  await cp(join(WORKSPACE_ROOT, GENERATED_TYPES_DIR), join(root, GENERATED_TYPES_DIR), {
-    recursive: true,
-    preserveTimestamps: true,
-  });
+  for (const dir of GENERATED_TYPES_DIRS) {
+    await cp(join(WORKSPACE_ROOT, dir), join(root, dir), { recursive: true, preserveTimestamps: true });
+  }
   // Definitions import '@platform-gen/core': resolve it through the workspace's node_modules.
   await symlink(join(WORKSPACE_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
 

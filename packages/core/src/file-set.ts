@@ -16,6 +16,17 @@ export interface Artifact {
   readonly documents?: readonly unknown[];
 }
 
+/** A JSON Schema whose TypeScript types are generated (json-schema-to-typescript) into `path`. */
+export interface SchemaTypes {
+  /** Repository-relative output path of the `.ts` module; must lie under the generator's `owns`. */
+  readonly path: string;
+  /** Repository-relative path of the schema file (the generated module's source). */
+  readonly file: string;
+  /** Name of the root type. */
+  readonly typeName: string;
+  readonly schema: Record<string, unknown>;
+}
+
 /** A pure function from the model to files, owning a declared set of path prefixes. */
 export interface Generator {
   /** Package name, e.g. `@platform-gen/tenant-baseline`. */
@@ -23,6 +34,8 @@ export interface Generator {
   /** Path prefixes only this generator writes under (a prefix ending in `/` is a folder). */
   readonly owns: readonly string[];
   generate(model: PlatformModel): readonly Artifact[];
+  /** Schemas whose types the pipeline generates as part of this generator's output (model-independent). */
+  readonly schemaTypes?: readonly SchemaTypes[];
 }
 
 /** One file of the FileSet: final bytes, with header. */

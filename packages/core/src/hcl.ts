@@ -71,3 +71,58 @@ export function policyToHcl(rules: readonly PolicyRule[]): string {
   }
   return blocks.join('\n');
 }
+
+/** An HCL value: a string (escaped), a number, a boolean or a list of them. */
+export type HclValue = string | number | boolean | readonly HclValue[];
+
+export interface HclAttribute {
+  readonly name: string;
+  readonly value: HclValue;
+}
+
+export interface HclBlock {
+  readonly block: string;
+  readonly labels?: readonly string[];
+  readonly body: HclBody;
+}
+
+export type HclBody = readonly (HclAttribute | HclBlock)[];
+
+const HCL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function identifier(name: string): string {
+  if (!HCL_IDENTIFIER.test(name)) throw new HclEmitError(`not an HCL identifier: ${JSON.stringify(name)}`);
+  return name;
+}
+
+function hclValue(value: HclValue): string {
+  if (typeof value === 'string') return hclString(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new HclEmitError(`not a finite number: ${value}`);
+    return String(value);
+  }
+  return `[${value.map(hclValue).join(', ')}]`;
+}
+
+/**
+ * An HCL configuration body (attributes and labelled blocks), e.g. a Vault server configuration.
+ * Names must be identifiers; every string, label included, goes through `hclString`.
+ */
+export function hclBody(body: HclBody, indent = ''): string {
+  const lines: string[] = [];
+  for (const item of body) {
+    if ('block' in item) {
+      const labels = (item.labels ?? []).map((label) => ` ${hclString(label)}`).join('');
+      const inner = hclBody(item.body, `${indent}  `);
+      lines.push(
+        inner === ''
+          ? `${indent}${identifier(item.block)}${labels} {}`
+          : `${indent}${identifier(item.block)}${labels} {\n${inner}${indent}}`,
+      );
+    } else {
+      lines.push(`${indent}${identifier(item.name)} = ${hclValue(item.value)}`);
+    }
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}

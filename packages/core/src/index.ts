@@ -1,5 +1,17 @@
 export { BOOKKEEPING_OWNS, GITATTRIBUTES_FILE, MANIFEST_FILE, parseManifest } from './bookkeeping.js';
-export { COMPONENTS, type ComponentKey, type ComponentSpec, type Phase, type UpstreamChart } from './components.js';
+export {
+  COMPONENTS,
+  type ComponentKey,
+  type ComponentSource,
+  type ComponentSpec,
+  componentList,
+  getUpstreamChart,
+  type LocalChart,
+  type ManifestFolder,
+  PHASE4_ORDER,
+  type Phase,
+  type UpstreamChart,
+} from './components.js';
 export { type DefinitionKind, defineNamespace, definePlatform, defineSecrets, getDefinitionKind } from './define.js';
 export {
   type Artifact,
@@ -14,6 +26,7 @@ export {
   mergeOutputs,
   type OutputFile,
   renderFile,
+  type SchemaTypes,
   yamlArtifact,
 } from './file-set.js';
 export type { NamespaceDefinition, NamespaceVault } from './generated/namespace.js';
@@ -26,7 +39,19 @@ export type {
   VaultDefinition,
 } from './generated/platform.js';
 export type { SecretRequest, SecretsDefinition } from './generated/secrets.js';
-export { CAPABILITIES, type Capability, HclEmitError, hclString, type PolicyRule, policyToHcl } from './hcl.js';
+export {
+  CAPABILITIES,
+  type Capability,
+  type HclAttribute,
+  type HclBlock,
+  type HclBody,
+  HclEmitError,
+  type HclValue,
+  hclBody,
+  hclString,
+  type PolicyRule,
+  policyToHcl,
+} from './hcl.js';
 export { oidcIssuer, type PlatformService, serviceHost } from './hostnames.js';
 export { checkInvariants, INVARIANTS, type Invariant } from './invariants/index.js';
 export {
@@ -43,11 +68,12 @@ export {
 } from './issues.js';
 export { KINDS, type KindName } from './kinds.js';
 export { ANNOTATIONS, LABEL_PREFIX, LABELS, MANAGED_BY, standardMetadata } from './labels.js';
-export { ESO_SUBDIR, namespaceOutputDir, OUTPUT_DIRS } from './layout.js';
+export { chartValuesPath, ESO_SUBDIR, namespaceOutputDir, OUTPUT_DIRS } from './layout.js';
 export { loadDefinitions, NAMESPACES_DIR, PLATFORM_FILE } from './load-definitions.js';
 export { DEFAULT_POD_SECURITY, DEFAULT_REFRESH_INTERVAL, type NamespaceModel, type PlatformModel } from './model.js';
 export { getReservedReason, PLATFORM_NAMESPACES } from './names.js';
 export { allOwnedPrefixes, type PipelineResult, runPipeline } from './pipeline.js';
+export { ingressTlsSecret, PLATFORM_SECRETS, type PlatformSecretRef } from './platform-secrets.js';
 export { buildRepoView, type RepoObject, type RepoView } from './repo-view.js';
 export {
   DEFAULT_CONTAINER_LIMITS,

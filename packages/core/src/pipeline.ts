@@ -11,7 +11,7 @@ import { loadDefinitions } from './load-definitions.js';
 import { locateIssues } from './locate.js';
 import type { PlatformModel } from './model.js';
 import { buildRepoView } from './repo-view.js';
-import { generateSchemaTypes, SCHEMA_TYPES_DIR } from './schema-types.js';
+import { DEFINITION_SCHEMA_TYPES, generateSchemaTypes, SCHEMA_TYPES_DIR } from './schema-types.js';
 import { validateDefinitions } from './validate.js';
 import { planWrite, type WritePlan } from './write-files.js';
 
@@ -40,12 +40,19 @@ export async function runPipeline(root: string, generators: readonly Generator[]
   if (model === undefined || hasErrors(validated.issues)) {
     return { issues: await finish(root, validated.issues), model: undefined, files: undefined, plan: undefined };
   }
-  const outputs: GeneratorOutput[] = generators.map((g) => ({
-    generator: g.name,
-    owns: g.owns,
-    artifacts: g.generate(model),
-  }));
-  outputs.push({ generator: SCHEMA_TYPES_GENERATOR, owns: [SCHEMA_TYPES_DIR], artifacts: await generateSchemaTypes() });
+  const outputs: GeneratorOutput[] = [];
+  for (const g of generators) {
+    outputs.push({
+      generator: g.name,
+      owns: g.owns,
+      artifacts: [...g.generate(model), ...(await generateSchemaTypes(g.schemaTypes ?? []))],
+    });
+  }
+  outputs.push({
+    generator: SCHEMA_TYPES_GENERATOR,
+    owns: [SCHEMA_TYPES_DIR],
+    artifacts: await generateSchemaTypes(DEFINITION_SCHEMA_TYPES),
+  });
   const owns = allOwnedPrefixes(generators);
   const generatedPaths = outputs.flatMap((o) => o.artifacts.map((a) => a.path));
   const files = mergeOutputs([

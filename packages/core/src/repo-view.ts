@@ -10,6 +10,7 @@ import type { FileSet } from './file-set.js';
 import type { Capability, PolicyRule } from './hcl.js';
 import { type Issue, issue } from './issues.js';
 import type { PlatformModel } from './model.js';
+import { RepoFiles, renderSource, type SourceRender } from './render.js';
 
 export interface RepoObject {
   /** Repository-relative path of the file holding the object. */
@@ -39,11 +40,35 @@ export interface RepoRole {
   readonly role: Readonly<Record<string, unknown>>;
 }
 
+/** An Argo CD Application found in the repository, with what its in-repo sources render to. */
+export interface RepoApplication {
+  readonly entry: RepoObject;
+  readonly name: string;
+  readonly project: string | undefined;
+  readonly destinationNamespace: string | undefined;
+  readonly sources: readonly ApplicationSource[];
+  readonly renders: readonly SourceRender[];
+  /** `$values/...` files a source names that do not exist in the repository. */
+  readonly missingValueFiles: readonly string[];
+}
+
+export interface ApplicationSource {
+  readonly repoURL: string;
+  readonly path: string | undefined;
+  readonly chart: string | undefined;
+  readonly ref: string | undefined;
+  readonly recurse: boolean;
+}
+
 export interface RepoView {
   readonly model: PlatformModel;
   readonly objects: readonly RepoObject[];
   readonly policies?: readonly RepoPolicy[];
   readonly roles?: readonly RepoRole[];
+  /** Present when the repository was rendered (generate, validate). */
+  readonly applications?: readonly RepoApplication[];
+  /** Folders under charts/ holding a Chart.yaml (local charts). */
+  readonly localCharts?: readonly string[];
 }
 
 /** Root of raw manifests (LAY-1): the only folder whose hand-written YAML Argo CD applies. */
@@ -144,7 +169,12 @@ export async function buildRepoView(
       if (isRecord(value)) objects.push({ file: path, line, generated: false, object: value });
     }
   }
-  return { view: { model, objects, policies, roles }, issues };
+  const repoFiles = new RepoFiles(root, files, removed);
+  const applications = await renderApplications(model, objects, repoFiles);
+  const localCharts = (await repoFiles.list('charts'))
+    .filter((p) => p.endsWith('/Chart.yaml'))
+    .map((p) => p.slice(0, -'/Chart.yaml'.length));
+  return { view: { model, objects, policies, roles, applications, localCharts }, issues };
 }
 
 /** 1-based first line of each document of a generated file: after the header, and after each `---`. */
@@ -280,4 +310,59 @@ export function namespaceOf(entry: RepoObject): string | undefined {
 export function folderNamespace(file: string): string | undefined {
   const match = /^kubernetes\/namespaces\/([^/]+)\//.exec(file);
   return match?.[1];
+}
+
+function isApplication(object: Readonly<Record<string, unknown>>): boolean {
+  return (
+    object.kind === 'Application' &&
+    typeof object.apiVersion === 'string' &&
+    object.apiVersion.startsWith('argoproj.io/')
+  );
+}
+
+/** Every Application in the repository, with its in-repo sources rendered by the real tools. */
+async function renderApplications(model: PlatformModel, objects: readonly RepoObject[], files: RepoFiles) {
+  const { runTool } = await import('./real-tools.js');
+  const applications: RepoApplication[] = [];
+  for (const entry of objects.filter((o) => isApplication(o.object))) {
+    const spec = field(entry.object, 'spec');
+    const list = Array.isArray(field(spec, 'sources'))
+      ? (field(spec, 'sources') as unknown[])
+      : [field(spec, 'source')];
+    const sources: ApplicationSource[] = list.filter(isRecord).map((source) => ({
+      repoURL: String(source.repoURL ?? ''),
+      path: typeof source.path === 'string' ? source.path.replace(/\/+$/, '') : undefined,
+      chart: typeof source.chart === 'string' ? source.chart : undefined,
+      ref: typeof source.ref === 'string' ? source.ref : undefined,
+      recurse: field(source, 'directory', 'recurse') === true,
+    }));
+    const destination = field(spec, 'destination', 'namespace');
+    const destinationNamespace = typeof destination === 'string' ? destination : undefined;
+    const renders: SourceRender[] = [];
+    for (const source of sources) {
+      if (source.repoURL !== model.platform.git.repoURL || source.path === undefined || source.chart !== undefined)
+        continue;
+      renders.push(await renderSource(files, objects, source.path, source.recurse, destinationNamespace, runTool));
+    }
+    const missingValueFiles: string[] = [];
+    for (const source of list.filter(isRecord)) {
+      const valueFiles = field(source, 'helm', 'valueFiles');
+      if (!Array.isArray(valueFiles)) continue;
+      for (const valueFile of valueFiles) {
+        const match = /^\$[a-z0-9-]+\/(.+)$/.exec(String(valueFile));
+        if (match?.[1] !== undefined && !(await files.exists(match[1]))) missingValueFiles.push(match[1]);
+      }
+    }
+    const project = field(spec, 'project');
+    applications.push({
+      entry,
+      name: String(field(entry.object, 'metadata', 'name') ?? ''),
+      project: typeof project === 'string' ? project : undefined,
+      destinationNamespace,
+      sources,
+      renders,
+      missingValueFiles,
+    });
+  }
+  return applications;
 }

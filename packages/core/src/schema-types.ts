@@ -2,15 +2,25 @@
  * Generates the TypeScript types of the definitions from their JSON Schemas
  * (json-schema-to-typescript), as part of `pnpm generate`: committed and drift-checked like any output.
  */
-import type { Artifact } from './file-set.js';
+import type { Artifact, SchemaTypes } from './file-set.js';
 import { SCHEMAS } from './schemas.js';
 
 export const SCHEMA_TYPES_DIR = 'packages/core/src/generated/';
 
-export async function generateSchemaTypes(): Promise<Artifact[]> {
+/** The definitions' own schemas, as type-generation entries. */
+export const DEFINITION_SCHEMA_TYPES: readonly SchemaTypes[] = SCHEMAS.map((entry) => ({
+  path: `${SCHEMA_TYPES_DIR}${entry.kind}.ts`,
+  file: entry.file,
+  typeName: entry.typeName,
+  schema: entry.schema,
+}));
+
+/** One TypeScript module per schema; every schema goes through the same pinned compiler options. */
+export async function generateSchemaTypes(entries: readonly SchemaTypes[]): Promise<Artifact[]> {
+  if (entries.length === 0) return [];
   const { compile } = await import('json-schema-to-typescript');
   const artifacts: Artifact[] = [];
-  for (const entry of SCHEMAS) {
+  for (const entry of entries) {
     const content = await compile(structuredClone(entry.schema), entry.typeName, {
       // The FileSet adds our header; no banner of the tool's own.
       bannerComment: '',
@@ -19,7 +29,7 @@ export async function generateSchemaTypes(): Promise<Artifact[]> {
       strictIndexSignatures: true,
       style: { singleQuote: true, printWidth: 120 },
     });
-    artifacts.push({ path: `${SCHEMA_TYPES_DIR}${entry.kind}.ts`, source: entry.file, content });
+    artifacts.push({ path: entry.path, source: entry.file, content });
   }
   return artifacts;
 }

@@ -194,6 +194,20 @@ function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: Plat
         }),
       );
     }
+    (def.sources ?? []).forEach((source, i, all) => {
+      const first = all.findIndex((s) => s.name === source.name);
+      if (first < i) {
+        issues.push(
+          issue({
+            code: 'E_SOURCE_DUPLICATE',
+            file: ns.file,
+            path: `sources[${i}].name`,
+            message: `workload source ${describeValue(source.name)} is declared twice (also sources[${first}])`,
+            hint: 'give every source of a namespace its own name',
+          }),
+        );
+      }
+    });
     const sources = def.network?.ingressFrom ?? [];
     sources.forEach((source, i) => {
       const first = sources.findIndex((s) => s.namespace === source.namespace);

@@ -248,6 +248,7 @@ describe('Namespace and Pod Security', () => {
     });
     expect(namespace.metadata?.annotations).toEqual({
       'platform-gen.io/source': 'namespaces/payments-api/namespace.ts',
+      'argocd.argoproj.io/sync-options': 'Delete=confirm,Prune=confirm',
       'platform-gen.io/description': 'Public payments API',
     });
   });
@@ -267,6 +268,7 @@ describe('Namespace and Pod Security', () => {
     });
     expect(namespaceOf(ns).metadata?.annotations).toEqual({
       'platform-gen.io/source': 'namespaces/payments-api/namespace.ts',
+      'argocd.argoproj.io/sync-options': 'Delete=confirm,Prune=confirm',
     });
   });
 });

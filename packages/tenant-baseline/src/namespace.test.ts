@@ -71,7 +71,10 @@ describe('namespaceArtifact', () => {
           'platform-gen.io/team': 'payments',
           ...podSecurity('restricted'),
         },
-        annotations: { 'platform-gen.io/source': 'namespaces/payments-api/namespace.ts' },
+        annotations: {
+          'platform-gen.io/source': 'namespaces/payments-api/namespace.ts',
+          'argocd.argoproj.io/sync-options': 'Delete=confirm,Prune=confirm',
+        },
       },
     });
   });
@@ -95,6 +98,7 @@ describe('namespaceArtifact', () => {
     };
     expect(metadata.annotations).toEqual({
       'platform-gen.io/source': 'namespaces/payments-api/namespace.ts',
+      'argocd.argoproj.io/sync-options': 'Delete=confirm,Prune=confirm',
       'platform-gen.io/description': 'Public: payments API #1',
     });
     expect(namespaceArtifact(model, namespaceModel({ description: 'Public: payments API #1' })).content).toContain(

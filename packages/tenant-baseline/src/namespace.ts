@@ -28,6 +28,8 @@ export function namespaceArtifact(model: PlatformModel, ns: NamespaceModel): Art
       labels: meta.labels,
       annotations: {
         ...meta.annotations,
+        // A namespace holds data (volumes, Secrets): Argo CD deletes or prunes it only after a human confirms.
+        'argocd.argoproj.io/sync-options': 'Delete=confirm,Prune=confirm',
         ...(ns.definition.description === undefined
           ? {}
           : { 'platform-gen.io/description': ns.definition.description }),

@@ -27,6 +27,12 @@ export interface NamespaceDefinition {
   quota?: NamespaceQuota;
   limits?: ContainerDefaults;
   network?: NamespaceNetwork;
+  /**
+   * Git sources the owning team may deploy into this namespace. Each becomes one Argo CD Application in the team's project.
+   *
+   * @maxItems 32
+   */
+  sources?: WorkloadSource[];
   vault: NamespaceVault;
 }
 /**
@@ -114,6 +120,24 @@ export interface IngressSource {
    * @maxItems 32
    */
   ports?: [number, ...number[]];
+}
+export interface WorkloadSource {
+  /**
+   * Short name; the Application is called workload--<namespace>--<name>.
+   */
+  name: string;
+  /**
+   * Git repository of the team's manifests (https://, ssh:// or git@host:path).
+   */
+  repoURL: string;
+  /**
+   * Folder inside the repository (plain manifests, kustomize or a Helm chart).
+   */
+  path: string;
+  /**
+   * Branch, tag or commit to deploy.
+   */
+  targetRevision: string;
 }
 /**
  * What the namespace's ESO role may read from Vault.

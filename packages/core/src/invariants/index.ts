@@ -4,6 +4,7 @@
  */
 import type { Issue } from '../issues.js';
 import type { RepoView } from '../repo-view.js';
+import { app1, app2, app3, git1, lay1, phs1 } from './apps.js';
 import { eso1 } from './eso-1.js';
 import { iso1 } from './iso-1.js';
 import { iso2 } from './iso-2.js';
@@ -16,7 +17,7 @@ export interface Invariant {
   check(view: RepoView): Issue[];
 }
 
-export const INVARIANTS: readonly Invariant[] = [iso1, iso2, eso1, sec2, vlt1];
+export const INVARIANTS: readonly Invariant[] = [git1, app1, app2, app3, lay1, iso1, iso2, eso1, sec2, vlt1, phs1];
 
 export function checkInvariants(view: RepoView, invariants: readonly Invariant[] = INVARIANTS): Issue[] {
   return invariants.flatMap((invariant) => invariant.check(view));
