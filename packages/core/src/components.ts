@@ -43,6 +43,11 @@ export interface ComponentSpec {
   readonly source: ComponentSource;
   /** CRDs over the 256 KiB last-applied annotation limit: apply server-side. */
   readonly serverSideApply?: boolean;
+  /**
+   * API groups whose CRDs this component installs: an Application rendering such objects must sync after it
+   * (PHS-1). Argo CD's own group is not listed: the bootstrap command installs it before any Application.
+   */
+  readonly providesApiGroups?: readonly string[];
 }
 
 /**
@@ -108,6 +113,7 @@ export const COMPONENTS = {
       version: '2.9.0',
     },
     serverSideApply: true,
+    providesApiGroups: ['external-secrets.io', 'generators.external-secrets.io'],
   },
   prometheus: {
     name: 'prometheus',
@@ -122,6 +128,7 @@ export const COMPONENTS = {
       version: '88.5.3',
     },
     serverSideApply: true,
+    providesApiGroups: ['monitoring.coreos.com'],
   },
   keycloak: {
     name: 'keycloak',

@@ -76,12 +76,19 @@ async function walk(root: string, dir: string): Promise<string[]> {
   return out;
 }
 
+/** How Argo CD would call `helm template` for the source. */
+export interface HelmOptions {
+  readonly releaseName: string;
+  readonly kubeVersion: string;
+}
+
 export async function renderSource(
   files: RepoFiles,
   objects: readonly RepoObject[],
   path: string,
   recurse: boolean,
   namespace: string | undefined,
+  helm: HelmOptions,
   runTool: (tool: 'kubectl' | 'helm', args: readonly string[]) => { status: number; stdout: string; stderr: string },
 ): Promise<SourceRender> {
   const all = await files.list(path);
@@ -103,7 +110,17 @@ export async function renderSource(
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, await files.read(file));
     }
-    const args = tool === 'kustomize' ? ['kustomize', scratch] : ['template', 'release', scratch];
+    const args =
+      tool === 'kustomize'
+        ? ['kustomize', scratch]
+        : [
+            'template',
+            helm.releaseName,
+            scratch,
+            ...(namespace === undefined ? [] : ['--namespace', namespace]),
+            '--kube-version',
+            helm.kubeVersion,
+          ];
     const result = runTool(tool === 'kustomize' ? 'kubectl' : 'helm', args);
     if (result.status !== 0) {
       return { path, tool, inputs: all, objects: [], error: result.stderr.trim().split('\n')[0] ?? 'render failed' };

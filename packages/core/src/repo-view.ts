@@ -339,10 +339,19 @@ async function renderApplications(model: PlatformModel, objects: readonly RepoOb
     const destination = field(spec, 'destination', 'namespace');
     const destinationNamespace = typeof destination === 'string' ? destination : undefined;
     const renders: SourceRender[] = [];
-    for (const source of sources) {
+    const name = String(field(entry.object, 'metadata', 'name') ?? '');
+    for (const [i, source] of sources.entries()) {
       if (source.repoURL !== model.platform.git.repoURL || source.path === undefined || source.chart !== undefined)
         continue;
-      renders.push(await renderSource(files, objects, source.path, source.recurse, destinationNamespace, runTool));
+      // Argo CD's defaults: the release is named after the Application; the cluster's version.
+      const releaseName = field(list.filter(isRecord)[i], 'helm', 'releaseName');
+      const helm = {
+        releaseName: typeof releaseName === 'string' ? releaseName : name,
+        kubeVersion: model.platform.cluster.kubeVersion,
+      };
+      renders.push(
+        await renderSource(files, objects, source.path, source.recurse, destinationNamespace, helm, runTool),
+      );
     }
     const missingValueFiles: string[] = [];
     for (const source of list.filter(isRecord)) {
@@ -356,7 +365,7 @@ async function renderApplications(model: PlatformModel, objects: readonly RepoOb
     const project = field(spec, 'project');
     applications.push({
       entry,
-      name: String(field(entry.object, 'metadata', 'name') ?? ''),
+      name,
       project: typeof project === 'string' ? project : undefined,
       destinationNamespace,
       sources,

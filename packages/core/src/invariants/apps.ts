@@ -3,6 +3,7 @@
  * (structural part) and PHS-1. They read the Applications and what their in-repo sources render to
  * (repo-view.ts), generated and hand-written alike.
  */
+import { componentList } from '../components.js';
 import type { Issue } from '../issues.js';
 import { LABEL_PREFIX } from '../labels.js';
 import { field, kindOf, nameOf, type RepoApplication, type RepoObject } from '../repo-view.js';
@@ -353,17 +354,48 @@ export const git1: Invariant = {
   },
 };
 
-/** PHS-1: every Application's sync wave lies in its phase's band, so waves follow phases. */
+interface Placement {
+  readonly phase: number;
+  readonly wave: number;
+}
+
+/** An Application's declared phase and wave, or undefined when it declares no phase. */
+function placementOf(app: RepoApplication): Placement | undefined {
+  const label = field(app.entry.object, 'metadata', 'labels', PHASE_LABEL);
+  if (label === undefined) return undefined;
+  const annotation = field(app.entry.object, 'metadata', 'annotations', 'argocd.argoproj.io/sync-wave');
+  return { phase: Number(label), wave: Number(annotation ?? 0) };
+}
+
+function apiGroup(apiVersion: string): string {
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+}
+
+/**
+ * PHS-1: every Application's sync wave lies in its phase's band, so waves follow phases; and no
+ * Application depends on a later one: objects of a CRD are rendered only by Applications that sync after
+ * the component installing that CRD.
+ */
 export const phs1: Invariant = {
   id: 'PHS-1',
   rule: 'Sync waves are monotonic in phase; no upward dependency; each secret has exactly one authority per phase.',
   check(view) {
     const issues: Issue[] = [];
-    for (const app of view.applications ?? []) {
-      const label = field(app.entry.object, 'metadata', 'labels', PHASE_LABEL);
-      const annotation = field(app.entry.object, 'metadata', 'annotations', 'argocd.argoproj.io/sync-wave');
-      const wave = Number(annotation ?? 0);
-      if (label === undefined) {
+    const apps = view.applications ?? [];
+    const byName = new Map(apps.map((a) => [a.name, a]));
+    // Which component installs each API group, and where its Application stands.
+    const providers = new Map<string, { name: string; placement: Placement }>();
+    for (const component of componentList()) {
+      const app = byName.get(component.name);
+      const placement = (app === undefined ? undefined : placementOf(app)) ?? {
+        phase: component.phase,
+        wave: component.phase * 10 + component.order,
+      };
+      for (const group of component.providesApiGroups ?? []) providers.set(group, { name: component.name, placement });
+    }
+    for (const app of apps) {
+      const placement = placementOf(app);
+      if (placement === undefined) {
         issues.push(
           finding(
             'PHS-1',
@@ -375,17 +407,35 @@ export const phs1: Invariant = {
         );
         continue;
       }
-      const phase = Number(label);
+      const { phase, wave } = placement;
       if (!Number.isInteger(wave) || Math.floor(wave / 10) !== phase) {
         issues.push(
           finding(
             'PHS-1',
             app.entry,
             'metadata.annotations["argocd.argoproj.io/sync-wave"]',
-            `has sync wave ${String(annotation)} outside phase ${phase}'s waves ${phase * 10}-${phase * 10 + 9}`,
+            `has sync wave ${String(wave)} outside phase ${phase}'s waves ${phase * 10}-${phase * 10 + 9}`,
             'waves follow phases: an Application of phase N syncs in waves 10N to 10N+9',
           ),
         );
+      }
+      const reported = new Set<string>();
+      for (const object of rendered(app)) {
+        const group = apiGroup(object.apiVersion);
+        const provider = providers.get(group);
+        if (provider === undefined || provider.name === app.name || reported.has(group)) continue;
+        if (wave <= provider.placement.wave) {
+          reported.add(group);
+          issues.push(
+            finding(
+              'PHS-1',
+              app.entry,
+              'metadata.annotations["argocd.argoproj.io/sync-wave"]',
+              `renders ${object.kind} ${object.name} (${group}) in wave ${wave}, but Application "${provider.name}" installs that API only in wave ${provider.placement.wave} (phase ${provider.placement.phase})`,
+              `sync this Application after "${provider.name}": a later wave, or a later phase`,
+            ),
+          );
+        }
       }
     }
     return issues;
