@@ -4,12 +4,12 @@
  * (real `helm template`). Sources are read from the FileSet first (not written yet) and the disk second,
  * materialised into a temporary folder for the tools.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { FileSet } from './file-set.js';
-import { field, isRecord, type RepoObject } from './repo-view.js';
+import { field, isRecord, listFiles, type RepoObject } from './repo-view.js';
 
 export interface RenderedObject {
   readonly apiVersion: string;
@@ -32,7 +32,7 @@ export interface SourceRender {
 
 /** Reads repository files, the FileSet winning over the disk. */
 export class RepoFiles {
-  private listing: string[] | undefined;
+  private readonly listings = new Map<string, Promise<string[]>>();
 
   constructor(
     private readonly root: string,
@@ -40,14 +40,18 @@ export class RepoFiles {
     private readonly removed: ReadonlySet<string>,
   ) {}
 
-  /** Every file under `dir/` (repository-relative), sorted. */
-  async list(dir: string): Promise<string[]> {
-    if (this.listing === undefined) {
-      const onDisk = await walk(this.root, '');
-      this.listing = [...new Set([...onDisk.filter((p) => !this.removed.has(p)), ...this.files.keys()])].sort();
-    }
+  /** Every file under `dir/` (repository-relative): on disk (less what the plan removes) and in the FileSet, sorted. */
+  list(dir: string): Promise<string[]> {
     const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-    return this.listing.filter((p) => p.startsWith(prefix));
+    let listing = this.listings.get(prefix);
+    if (listing === undefined) {
+      listing = listFiles(this.root, prefix).then((onDisk) => {
+        const generated = [...this.files.keys()].filter((p) => p.startsWith(prefix));
+        return [...new Set([...onDisk.filter((p) => !this.removed.has(p)), ...generated])].sort();
+      });
+      this.listings.set(prefix, listing);
+    }
+    return listing;
   }
 
   async exists(path: string): Promise<boolean> {
@@ -57,23 +61,6 @@ export class RepoFiles {
   async read(path: string): Promise<string> {
     return this.files.get(path)?.content ?? (await readFile(join(this.root, path), 'utf8'));
   }
-}
-
-async function walk(root: string, dir: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await readdir(join(root, dir), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const entry of entries) {
-    if (entry.name === 'node_modules' || entry.name === '.git') continue;
-    const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...(await walk(root, path)));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
 }
 
 /** How Argo CD would call `helm template` for the source. */

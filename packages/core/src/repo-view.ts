@@ -258,7 +258,8 @@ async function parsePolicy(file: string, text: string): Promise<{ rules: PolicyR
   return { rules };
 }
 
-async function listFiles(root: string, dir: string): Promise<string[]> {
+/** Every file under `dir` (repository-relative, ending in `/`), sorted; nothing when the folder is missing. */
+export async function listFiles(root: string, dir: string): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(join(root, dir), { withFileTypes: true });
