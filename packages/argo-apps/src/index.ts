@@ -15,8 +15,10 @@ import {
   ROOT_DIR,
   rootApplication,
   TENANT_APPS_DIR,
+  tenantApplicationName,
   tenantBaselineApplication,
   workloadApplication,
+  workloadApplicationName,
 } from './applications.js';
 import { DIAGRAM_PATH, diagramArtifact, type TreeNode } from './diagram.js';
 import { projectDocuments } from './projects.js';
@@ -48,13 +50,17 @@ export const argoAppsGenerator: Generator = {
         yamlArtifact(`${PLATFORM_APPS_DIR}${component.name}.yaml`, source, [componentApplication(model, component)]),
       );
     }
+    // Each tenant Application's file is named after the Application: names are unique (`tenant--<ns>`,
+    // `workload--<ns>--<source>`), while `<ns>-<source>` of one namespace can be the name of another.
     for (const ns of model.namespaces) {
       artifacts.push(
-        yamlArtifact(`${TENANT_APPS_DIR}${ns.name}.yaml`, ns.file, [tenantBaselineApplication(model, ns)]),
+        yamlArtifact(`${TENANT_APPS_DIR}${tenantApplicationName(ns.name)}.yaml`, ns.file, [
+          tenantBaselineApplication(model, ns),
+        ]),
       );
       for (const workload of ns.definition.sources ?? []) {
         artifacts.push(
-          yamlArtifact(`${TENANT_APPS_DIR}${ns.name}-${workload.name}.yaml`, ns.file, [
+          yamlArtifact(`${TENANT_APPS_DIR}${workloadApplicationName(ns.name, workload.name)}.yaml`, ns.file, [
             workloadApplication(model, ns, workload),
           ]),
         );

@@ -4,6 +4,7 @@
  * project only its own namespaces, no cluster-scoped kind, no Argo CD, RBAC, quota, network or ESO object.
  */
 import {
+  APP_OF_APPS_PROJECT,
   componentList,
   getUpstreamChart,
   KINDS,
@@ -13,7 +14,7 @@ import {
 } from '@platform-gen/core';
 
 export const PROJECTS = {
-  root: 'platform-root',
+  root: APP_OF_APPS_PROJECT,
   platform: 'platform',
   tenants: 'tenant-baselines',
 } as const;

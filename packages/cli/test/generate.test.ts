@@ -141,7 +141,7 @@ describe('generate', () => {
     const alsoChanged = [
       'docs/generated/argocd-apps.md',
       'kubernetes/argocd-apps/root/projects.yaml',
-      'kubernetes/argocd-apps/tenants/payments-refunds.yaml',
+      'kubernetes/argocd-apps/tenants/tenant--payments-refunds.yaml',
       ...['files/policy-eso-payments-refunds.hcl', 'files/role-eso-payments-refunds.json', 'kustomization.yaml'].map(
         (f) => `kubernetes/vault-config/${f}`,
       ),

@@ -53,6 +53,7 @@ export {
   policyToHcl,
 } from './hcl.js';
 export { oidcIssuer, type PlatformService, serviceHost } from './hostnames.js';
+export { APP_OF_APPS_PROJECT } from './invariants/apps.js';
 export { checkInvariants, INVARIANTS, type Invariant } from './invariants/index.js';
 export {
   compareStrings,
@@ -66,7 +67,7 @@ export {
   type Severity,
   sortIssues,
 } from './issues.js';
-export { KINDS, type KindName } from './kinds.js';
+export { CLUSTER_SCOPED_KINDS, KINDS, type KindName } from './kinds.js';
 export { ANNOTATIONS, LABEL_PREFIX, LABELS, MANAGED_BY, standardMetadata } from './labels.js';
 export { chartValuesPath, ESO_SUBDIR, namespaceOutputDir, OUTPUT_DIRS } from './layout.js';
 export { loadDefinitions, NAMESPACES_DIR, PLATFORM_FILE } from './load-definitions.js';

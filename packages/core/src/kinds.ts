@@ -20,3 +20,30 @@ export const KINDS = {
 } as const;
 
 export type KindName = keyof typeof KINDS;
+
+/**
+ * Kinds without a namespace, so a missing `metadata.namespace` does not mean the Application's destination.
+ * The built-in ones and those of the platform's charts; an unknown CRD is taken as namespaced.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'IngressClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'CSIDriver',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'APIService',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ClusterSecretStore',
+  'ClusterExternalSecret',
+  'ClusterPushSecret',
+  'ClusterGenerator',
+]);

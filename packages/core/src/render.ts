@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { FileSet } from './file-set.js';
+import { CLUSTER_SCOPED_KINDS } from './kinds.js';
 import { field, isRecord, listFiles, type RepoObject } from './repo-view.js';
 
 export interface RenderedObject {
@@ -129,11 +130,13 @@ function toRendered(
   file: string | undefined,
 ) {
   const declared = field(object, 'metadata', 'namespace');
+  const kind = String(object.kind ?? '');
   return {
     apiVersion: String(object.apiVersion ?? ''),
-    kind: String(object.kind ?? ''),
+    kind,
     name: String(field(object, 'metadata', 'name') ?? ''),
-    namespace: typeof declared === 'string' ? declared : namespace,
+    // Argo CD puts the destination namespace only on namespaced objects.
+    namespace: CLUSTER_SCOPED_KINDS.has(kind) ? undefined : typeof declared === 'string' ? declared : namespace,
     file,
   };
 }

@@ -20,7 +20,16 @@ function rendered(app: RepoApplication) {
   return app.renders.flatMap((r) => r.objects);
 }
 
-/** APP-1: app-of-apps render only Applications and AppProjects; every other Application renders none. */
+/**
+ * The AppProject of the root and the app-of-apps Applications: the only project whose Applications may
+ * render Application and AppProject objects (Argo CD enforces it too: the project allows nothing else).
+ */
+export const APP_OF_APPS_PROJECT = 'platform-root';
+
+/**
+ * APP-1: only app-of-apps render Applications and AppProjects, and they render nothing else; every other
+ * Application (a component, a tenant baseline, a team workload) renders no Application at all.
+ */
 export const app1: Invariant = {
   id: 'APP-1',
   rule: 'One Application per responsibility; only app-of-apps render Application/AppProject objects, and nothing else.',
@@ -30,35 +39,44 @@ export const app1: Invariant = {
       const objects = rendered(app);
       const argo = objects.filter((o) => ARGO_KINDS.has(o.kind));
       const other = objects.filter((o) => !ARGO_KINDS.has(o.kind));
+      const names = argo.map((o) => o.name).join(', ');
       if (argo.length > 0 && other.length > 0) {
         issues.push(
           finding(
             'APP-1',
             app.entry,
             'spec.source.path',
-            `renders Applications/AppProjects (${argo.map((o) => o.name).join(', ')}) and other objects (${other
+            `renders Applications/AppProjects (${names}) and other objects (${other
               .slice(0, 3)
               .map((o) => `${o.kind} ${o.name}`)
               .join(', ')})`,
             'keep app-of-apps folders for Application and AppProject manifests only; move the rest to its own Application',
           ),
         );
+      } else if (argo.length > 0 && app.project !== APP_OF_APPS_PROJECT) {
+        issues.push(
+          finding(
+            'APP-1',
+            app.entry,
+            'spec.source.path',
+            `renders Applications/AppProjects (${names}) but is not an app-of-apps (project "${app.project ?? 'default'}")`,
+            `only Applications of project ${APP_OF_APPS_PROJECT} may hold Applications; a component Application renders none`,
+          ),
+        );
       }
     }
-    for (const render of (view.applications ?? []).flatMap((a) => a.renders)) {
-      if (render.error !== undefined) {
-        const app = (view.applications ?? []).find((a) => a.renders.includes(render));
-        if (app !== undefined) {
-          issues.push(
-            finding(
-              'APP-1',
-              app.entry,
-              'spec.source.path',
-              `${render.tool} could not render ${render.path}: ${render.error}`,
-              'fix the source so Argo CD can render it',
-            ),
-          );
-        }
+    for (const app of view.applications ?? []) {
+      for (const render of app.renders) {
+        if (render.error === undefined) continue;
+        issues.push(
+          finding(
+            'APP-1',
+            app.entry,
+            'spec.source.path',
+            `${render.tool} could not render ${render.path}: ${render.error}`,
+            'fix the source so Argo CD can render it',
+          ),
+        );
       }
     }
     return issues;
@@ -82,6 +100,24 @@ export const app2: Invariant = {
     const issues: Issue[] = [];
     const owners = new Map<string, string>();
     const apps = view.applications ?? [];
+    // Applications are objects too: two manifests of one name are one Application in the cluster.
+    const seen = new Map<string, RepoApplication>();
+    for (const app of apps) {
+      const first = seen.get(app.name);
+      if (first === undefined) {
+        seen.set(app.name, app);
+        continue;
+      }
+      issues.push(
+        finding(
+          'APP-2',
+          app.entry,
+          'metadata.name',
+          `is also defined in ${first.entry.file}: Argo CD would keep only one of them`,
+          'give every Application its own name',
+        ),
+      );
+    }
     for (const app of apps) {
       for (const object of rendered(app)) {
         const key = identity(object);
