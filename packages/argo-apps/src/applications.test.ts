@@ -14,11 +14,10 @@ import {
   chartValuesPath,
   componentList,
   getUpstreamChart,
-  loadDefinitions,
   type NamespaceModel,
   type PlatformModel,
-  validateDefinitions,
 } from '@platform-gen/core';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { argoAppsGenerator } from './index.js';
@@ -122,10 +121,7 @@ const workloadNames = (ns: NamespaceModel) =>
   (ns.definition.sources ?? []).map((s) => `workload--${ns.name}--${s.name}`);
 
 beforeAll(async () => {
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  model = validated.model;
+  model = await loadExampleModel();
   artifacts = argoAppsGenerator.generate(model);
   const docs = documents(artifacts);
   placed = docs

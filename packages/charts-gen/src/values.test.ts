@@ -5,28 +5,25 @@
  * for the example model and for variants of it.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import {
   type Artifact,
   COMPONENTS,
   chartValuesPath,
   IMAGES,
-  loadDefinitions,
   PLATFORM_SECRETS,
   PlatformError,
   type PlatformModel,
   toYamlDocuments,
   type VaultDefinition,
-  validateDefinitions,
 } from '@platform-gen/core';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { assertNoTemplateSyntax, chartsGenerator } from './generator.js';
 import { VALUES_SCHEMAS } from './schemas.js';
 
-const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LOCAL_CHART = COMPONENTS.keycloakConfig.source.path;
 const LOCAL_VALUES = `${LOCAL_CHART}/values.yaml`;
 
@@ -73,10 +70,7 @@ let artifacts: readonly Artifact[];
 const validators = new Map<string, ValidateFunction>();
 
 beforeAll(async () => {
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  model = validated.model;
+  model = await loadExampleModel();
   artifacts = chartsGenerator.generate(model);
 
   // Our annotations (the chart version a schema was checked against; maps whose keys the chart passes on

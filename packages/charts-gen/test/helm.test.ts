@@ -8,16 +8,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type Artifact,
-  COMPONENTS,
-  loadDefinitions,
-  PLATFORM_SECRETS,
-  type PlatformModel,
-  renderFile,
-  validateDefinitions,
-} from '@platform-gen/core';
+import { type Artifact, COMPONENTS, PLATFORM_SECRETS, type PlatformModel, renderFile } from '@platform-gen/core';
 import { getToolPathOrThrow, runTool } from '@platform-gen/core/real-tools';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,10 +60,7 @@ let tmp: string;
 
 beforeAll(async () => {
   getToolPathOrThrow('helm');
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  model = validated.model;
+  model = await loadExampleModel();
   chartArtifacts = chartsGenerator.generate(model).filter((a) => a.path.startsWith(`${CHART}/`));
 
   // The files as the FileSet writes them: each with its header.

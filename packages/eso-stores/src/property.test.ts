@@ -1,16 +1,9 @@
-/**
- * Property: for any valid model, the generated wiring keeps namespaces apart. Each ExternalSecret reads
- * only its own namespace's approved Vault prefixes; no two namespaces share a SecretStore, an ESO
- * ServiceAccount or a Vault role; and the platform invariants find nothing in the output.
- */
-import { fileURLToPath } from 'node:url';
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import {
   checkInvariants,
   esoVaultRoleName,
   isUnderPrefix,
-  loadDefinitions,
   type NamespaceDefinition,
   type NamespaceModel,
   type PlatformDefinition,
@@ -19,6 +12,7 @@ import {
   type SecretRequest,
   validateDefinitions,
 } from '@platform-gen/core';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import fc from 'fast-check';
 import { ServiceAccount } from 'kubernetes-models/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,16 +20,11 @@ import { esoStoresGenerator } from './index.js';
 
 type Loaded = Parameters<typeof validateDefinitions>[0];
 
-const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
 /** The example platform definition, the base of every arbitrary platform. */
 let example: PlatformDefinition;
 
 beforeAll(async () => {
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  example = validated.model.platform;
+  example = (await loadExampleModel()).platform;
 });
 
 interface Doc {

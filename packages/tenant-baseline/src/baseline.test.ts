@@ -1,22 +1,15 @@
-/**
- * The tenant baseline: every object validates against the upstream Kubernetes schemas, and each setting
- * (Pod Security, quota, container defaults, network policies, team RBAC, ServiceAccount) is what the
- * namespace definition asks for, with the platform's defaults otherwise.
- */
-import { fileURLToPath } from 'node:url';
 import {
   type Artifact,
   checkInvariants,
   DEFAULT_CONTAINER_LIMITS,
   DEFAULT_QUOTA,
-  loadDefinitions,
   mergeOutputs,
   type NamespaceDefinition,
   type NamespaceModel,
   type PlatformModel,
   type RepoObject,
-  validateDefinitions,
 } from '@platform-gen/core';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import { type INetworkPolicy, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { type IRole, type IRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import {
@@ -40,8 +33,6 @@ import {
 } from './baseline.js';
 import { tenantBaselineGenerator } from './index.js';
 import { namespaceArtifact } from './namespace.js';
-
-const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 type KubeObject = Readonly<Record<string, unknown>>;
 
@@ -84,10 +75,7 @@ function only<T>(items: readonly T[]): T {
 let model: PlatformModel;
 
 beforeAll(async () => {
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  model = validated.model;
+  model = await loadExampleModel();
 });
 
 function exampleNamespace(name: string): NamespaceModel {

@@ -7,14 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import {
   type Artifact,
   CAPABILITIES,
   checkInvariants,
   DEFAULT_VAULT_SERVER,
-  loadDefinitions,
   type NamespaceModel,
   oidcIssuer,
   type PlatformModel,
@@ -22,16 +20,15 @@ import {
   policyToHcl,
   type RepoView,
   renderFile,
-  validateDefinitions,
 } from '@platform-gen/core';
 import { runTool } from '@platform-gen/core/real-tools';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, ServiceAccount } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { vaultConfigGenerator } from './index.js';
 
-const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DIR = 'kubernetes/vault-config/';
 const FILES = `${DIR}files/`;
 
@@ -80,10 +77,7 @@ let model: PlatformModel;
 let artifacts: readonly Artifact[];
 
 beforeAll(async () => {
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  model = validated.model;
+  model = await loadExampleModel();
   artifacts = vaultConfigGenerator.generate(model);
 });
 

@@ -1,16 +1,9 @@
-/**
- * Property: for any valid model, every namespace's Vault role and ESO policy satisfy ISO-2: the role binds
- * exactly `eso-vault`, exactly its namespace and exactly its own policy; the policy reads only the
- * namespace's approved prefixes. The platform invariants find nothing, and HCL reads back every policy.
- */
-import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import {
   type Artifact,
   CAPABILITIES,
   checkInvariants,
   isUnderPrefix,
-  loadDefinitions,
   type NamespaceDefinition,
   type NamespaceModel,
   type PlatformDefinition,
@@ -19,6 +12,7 @@ import {
   type RepoView,
   validateDefinitions,
 } from '@platform-gen/core';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vaultConfigGenerator } from './index.js';
@@ -27,16 +21,11 @@ type Loaded = Parameters<typeof validateDefinitions>[0];
 type Policies = NonNullable<RepoView['policies']>;
 type Roles = NonNullable<RepoView['roles']>;
 
-const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
 /** The example platform definition, the base of every arbitrary platform. */
 let example: PlatformDefinition;
 
 beforeAll(async () => {
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  example = validated.model.platform;
+  example = (await loadExampleModel()).platform;
 });
 
 const lower = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');

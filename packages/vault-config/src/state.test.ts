@@ -1,15 +1,5 @@
-/**
- * The plan from one Vault state to another: what the configurer adds, changes and deletes. Names
- * platform-gen does not manage are never deleted, and identical states change nothing.
- */
-import { fileURLToPath } from 'node:url';
-import {
-  loadDefinitions,
-  type NamespaceModel,
-  type PlatformModel,
-  policyToHcl,
-  validateDefinitions,
-} from '@platform-gen/core';
+import { type NamespaceModel, type PlatformModel, policyToHcl } from '@platform-gen/core';
+import { loadExampleModel } from '@platform-gen/core/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,15 +11,10 @@ import {
   vaultConfigGenerator,
 } from './index.js';
 
-const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
 let example: PlatformModel;
 
 beforeAll(async () => {
-  const validated = validateDefinitions(await loadDefinitions(WORKSPACE_ROOT));
-  expect(validated.issues).toEqual([]);
-  if (validated.model === undefined) throw new Error('the example definitions are invalid');
-  example = validated.model;
+  example = await loadExampleModel();
   // The test relies on the example's three namespaces.
   expect(example.namespaces.map((ns) => ns.name)).toEqual(['payments-api', 'payments-batch', 'storefront-web']);
 });
