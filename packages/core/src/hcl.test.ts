@@ -6,7 +6,15 @@
 import { parse } from '@cdktf/hcl2json';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, type Capability, HclEmitError, hclString, type PolicyRule, policyToHcl } from './hcl.js';
+import {
+  CAPABILITIES,
+  type Capability,
+  HclEmitError,
+  hclBody,
+  hclString,
+  type PolicyRule,
+  policyToHcl,
+} from './hcl.js';
 
 /** One `path` block as the parser sees it. */
 interface ParsedBlock {
@@ -353,5 +361,44 @@ describe('policyToHcl on arbitrary paths (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('hclBody (configuration files such as Vault server config)', () => {
+  it('writes attributes and labelled, nested and empty blocks that the real parser reads back', async () => {
+    const text = hclBody([
+      { name: 'ui', value: true },
+      { name: 'ports', value: [8200, 8201] },
+      {
+        block: 'storage',
+        labels: ['raft'],
+        body: [
+          { name: 'path', value: '/vault/data' },
+          { block: 'retry_join', body: [{ name: 'leader_api_addr', value: 'https://vault-0.vault-internal:8200' }] },
+        ],
+      },
+      { block: 'service_registration', labels: ['kubernetes'], body: [] },
+    ]);
+    expect(text).toContain('service_registration "kubernetes" {}\n');
+    const json = (await parse('config.hcl', text)) as Record<string, unknown>;
+    expect(json.ui).toBe(true);
+    expect(json.ports).toEqual([8200, 8201]);
+    expect(json.storage).toEqual({
+      raft: [{ path: '/vault/data', retry_join: [{ leader_api_addr: 'https://vault-0.vault-internal:8200' }] }],
+    });
+  });
+
+  it('escapes values and labels, so a hostile string cannot open a block of its own', async () => {
+    const hostile = 'x"\n}\nseal "shamir" {\n';
+    const text = hclBody([{ block: 'seal', labels: [hostile], body: [{ name: 'key', value: hostile }] }]);
+    const json = (await parse('config.hcl', text)) as { seal: Record<string, [{ key: string }]> };
+    expect(Object.keys(json.seal)).toEqual([hostile]);
+    expect(json.seal[hostile]?.[0].key).toBe(hostile);
+  });
+
+  it('refuses names that are not identifiers and numbers that are not finite', () => {
+    expect(() => hclBody([{ name: 'a b', value: 1 }])).toThrow(HclEmitError);
+    expect(() => hclBody([{ block: 'x"', body: [] }])).toThrow(HclEmitError);
+    expect(() => hclBody([{ name: 'n', value: Number.NaN }])).toThrow(HclEmitError);
   });
 });
