@@ -94,11 +94,7 @@ function treeNodes(artifacts: readonly Artifact[]): TreeNode[] {
     }
   }
   return apps.map((app) => {
-    const spec = app.spec as {
-      project: string;
-      source?: { path?: string };
-      sources?: { chart?: string; targetRevision?: string }[];
-    };
+    const { spec } = app;
     const chart = spec.sources?.find((s) => s.chart !== undefined);
     const path = spec.source?.path;
     return {
