@@ -62,6 +62,11 @@ export function treeFromPlain(value: unknown, location: Location = [], stack: Se
     case 'bigint':
       return { kind: 'leaf', value };
     case 'number':
+      // An integral number beyond 2^53 is no longer exact: YAML would write it as an integer literal that
+      // reads back as another type (an int, where a float was given). Refuse it rather than change it.
+      if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) {
+        throw badInput(location, `is ${value}, beyond 2^53 and no longer exact: quote it as a string`);
+      }
       return { kind: 'leaf', value: Number.isSafeInteger(value) ? BigInt(value) : value };
     case 'object': {
       if (value === null) return { kind: 'leaf', value: null };

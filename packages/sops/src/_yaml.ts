@@ -55,7 +55,11 @@ export function renderDocument(doc: Document): string {
     Scalar(_key, node) {
       if (typeof node.value !== 'string') return;
       if (node.value.includes('\n')) {
-        if (node.value.startsWith('-----BEGIN AGE ENCRYPTED FILE-----')) node.type = Scalar.BLOCK_LITERAL;
+        // Armored age files as literal blocks, like sops. Any other multi-line text double-quoted: block
+        // scalars lose whitespace-only lines (" \n" read back as "\n"), which would break the MAC.
+        node.type = node.value.startsWith('-----BEGIN AGE ENCRYPTED FILE-----')
+          ? Scalar.BLOCK_LITERAL
+          : Scalar.QUOTE_DOUBLE;
         return;
       }
       if (readsAsOtherThan(node.value)) node.type = Scalar.QUOTE_DOUBLE;
