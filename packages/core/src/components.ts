@@ -57,6 +57,7 @@ export interface ComponentSpec {
 export const PHASE4_ORDER = {
   externalSecrets: 0,
   tenantBaselines: 1,
+  platformSecrets: 1,
   prometheus: 2,
   keycloak: 2,
   loki: 3,
@@ -114,6 +115,14 @@ export const COMPONENTS = {
     },
     serverSideApply: true,
     providesApiGroups: ['external-secrets.io', 'generators.external-secrets.io'],
+  },
+  platformSecrets: {
+    name: 'platform-secrets',
+    namespace: PLATFORM_NAMESPACES.externalSecrets,
+    phase: 4,
+    order: PHASE4_ORDER.platformSecrets,
+    description: "The platform's own Secrets after the handover: ESO stores and ExternalSecrets reading Vault",
+    source: { type: 'manifests', path: 'kubernetes/platform-secrets' },
   },
   prometheus: {
     name: 'prometheus',

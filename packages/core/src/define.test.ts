@@ -3,7 +3,7 @@ import { defineNamespace, definePlatform, defineSecrets, getDefinitionKind } fro
 import type { NamespaceDefinition } from './generated/namespace.js';
 import type { PlatformDefinition } from './generated/platform.js';
 import type { SecretsDefinition } from './generated/secrets.js';
-import { TEST_VAULT } from './testing.js';
+import { TEST_PLATFORM } from './testing.js';
 
 const namespace: NamespaceDefinition = {
   name: 'payments-api',
@@ -11,16 +11,7 @@ const namespace: NamespaceDefinition = {
   vault: { approvedPrefixes: ['payments/api'] },
 };
 const secrets: SecretsDefinition = { secrets: [{ name: 'db', key: 'payments/api/db' }] };
-const platform: PlatformDefinition = {
-  formatVersion: 1,
-  name: 'example',
-  domain: 'platform.example.com',
-  git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
-  cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
-  identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-  vault: TEST_VAULT,
-  teams: [{ name: 'payments', group: 'team-payments' }],
-};
+const platform: PlatformDefinition = TEST_PLATFORM;
 
 describe('define functions', () => {
   it('mark their result with its kind', () => {

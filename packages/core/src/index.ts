@@ -1,5 +1,31 @@
 export { BOOKKEEPING_OWNS, GITATTRIBUTES_FILE, MANIFEST_FILE, parseManifest } from './bookkeeping.js';
 export {
+  type Authority,
+  approvedVaultPaths,
+  authorityLedger,
+  BOOTSTRAP_DIR,
+  BOOTSTRAP_KUSTOMIZATION,
+  BOOTSTRAP_NAMESPACES_FILE,
+  BOOTSTRAP_SECRET_LABEL,
+  bootstrapNamespaces,
+  esoServedByNamespace,
+  type HandedOverSecret,
+  handsOverToVault,
+  KSOPS_GENERATOR_FILE,
+  type LedgerRow,
+  type RequiredSecret,
+  requiredBootstrapSecrets,
+  SEALED_DIR,
+  SEALED_ENCRYPTED_REGEX,
+  SEED_PREFIX,
+  SOPS_CONFIG_FILE,
+  sealedFilePath,
+  sealedManifest,
+  sealedSecretTarget,
+  servedByEso,
+  VAULT_OIDC_PATH,
+} from './bootstrap-secrets.js';
+export {
   COMPONENTS,
   type ComponentKey,
   type ComponentSource,
@@ -31,6 +57,8 @@ export {
 } from './file-set.js';
 export type { NamespaceDefinition, NamespaceVault } from './generated/namespace.js';
 export type {
+  AgeRecipient,
+  BootstrapSecret,
   ClusterDefinition,
   GitRepository,
   IdentityDefinition,
@@ -73,9 +101,10 @@ export { chartValuesPath, ESO_SUBDIR, namespaceOutputDir, OUTPUT_DIRS } from './
 export { loadDefinitions, NAMESPACES_DIR, PLATFORM_FILE } from './load-definitions.js';
 export { DEFAULT_POD_SECURITY, DEFAULT_REFRESH_INTERVAL, type NamespaceModel, type PlatformModel } from './model.js';
 export { getReservedReason, PLATFORM_NAMESPACES } from './names.js';
-export { allOwnedPrefixes, type PipelineResult, runPipeline } from './pipeline.js';
+export { allOwnedPrefixes, loadModel, type PipelineResult, runPipeline } from './pipeline.js';
 export { ingressTlsSecret, PLATFORM_SECRETS, type PlatformSecretRef } from './platform-secrets.js';
 export { buildRepoView, type RepoObject, type RepoView } from './repo-view.js';
+export { ENC_VALUE, plaintextValues, type SealedFileState, type SealedStatus, sealedStatus } from './sealed-state.js';
 export {
   DEFAULT_CONTAINER_LIMITS,
   DEFAULT_QUOTA,

@@ -9,7 +9,10 @@ export const KINDS = {
   LimitRange: { apiVersion: 'v1', kind: 'LimitRange' },
   ConfigMap: { apiVersion: 'v1', kind: 'ConfigMap' },
   Job: { apiVersion: 'batch/v1', kind: 'Job' },
+  Secret: { apiVersion: 'v1', kind: 'Secret' },
   Kustomization: { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' },
+  /** KSOPS's kustomize exec generator (viaduct-ai/kustomize-sops v4). */
+  Ksops: { apiVersion: 'viaduct.ai/v1', kind: 'ksops' },
   NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   Role: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
   RoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },

@@ -70,6 +70,13 @@ export async function runPipeline(root: string, generators: readonly Generator[]
   return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan };
 }
 
+/** Loads and validates the definitions only (no generation, no checks of the repository): for commands that need the model. */
+export async function loadModel(root: string): Promise<{ model: PlatformModel | undefined; issues: Issue[] }> {
+  const validated = validateDefinitions(await loadDefinitions(root));
+  const issues = await finish(root, validated.issues);
+  return { model: hasErrors(issues) ? undefined : validated.model, issues };
+}
+
 async function finish(root: string, issues: readonly Issue[]): Promise<Issue[]> {
   return sortIssues(await locateIssues(root, issues));
 }

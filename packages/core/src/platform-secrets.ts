@@ -42,6 +42,13 @@ export const PLATFORM_SECRETS = {
     keys: ['token'],
     consumer: 'vault (transit auto-unseal)',
   },
+  /** Vault's own OIDC client secret: handed over into Vault, read there by the configurer (no Secret afterwards). */
+  vaultOidc: {
+    name: 'vault-oidc',
+    namespace: PLATFORM_NAMESPACES.vault,
+    keys: ['client-secret'],
+    consumer: 'vault-configure (human login through Keycloak)',
+  },
   keycloakAdmin: {
     name: 'keycloak-admin',
     namespace: PLATFORM_NAMESPACES.keycloak,

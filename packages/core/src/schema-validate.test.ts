@@ -3,7 +3,7 @@ import namespaceSchema from '../schemas/namespace.schema.json' with { type: 'jso
 import type { Issue } from './issues.js';
 import { quote } from './issues.js';
 import { describeValue, validateAgainstSchema } from './schema-validate.js';
-import { TEST_VAULT } from './testing.js';
+import { TEST_BOOTSTRAP_SECRETS, TEST_SOPS, TEST_VAULT } from './testing.js';
 
 const NS_FILE = 'namespaces/payments-api/namespace.ts';
 const SECRETS_FILE = 'namespaces/payments-api/secrets.ts';
@@ -19,6 +19,8 @@ const platform = {
   cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
   identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
   vault: TEST_VAULT,
+  sops: TEST_SOPS,
+  bootstrapSecrets: TEST_BOOTSTRAP_SECRETS,
   teams: [{ name: 'payments', group: 'team-payments' }],
 };
 

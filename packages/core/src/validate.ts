@@ -11,6 +11,7 @@ import type { NamespaceModel, PlatformModel } from './model.js';
 import { getReservedReason, reservedNamespaceList } from './names.js';
 import { describeValue, validateAgainstSchema } from './schema-validate.js';
 import { PLATFORM_VAULT_PREFIX } from './tenancy.js';
+import { checkBootstrapInventory } from './validate-bootstrap.js';
 import { isUnderPrefix, prefixesOverlap } from './vault-paths.js';
 
 export interface ValidationResult {
@@ -136,6 +137,7 @@ function checkPlatform(platform: PlatformDefinition, file: string): Issue[] {
       );
     }
   });
+  issues.push(...checkBootstrapInventory(platform, file));
   return issues;
 }
 

@@ -1,5 +1,5 @@
 import { MANAGED_BY, type NamespaceModel, type PlatformModel } from '@platform-gen/core';
-import { TEST_VAULT } from '@platform-gen/core/testing';
+import { TEST_PLATFORM } from '@platform-gen/core/testing';
 import { Namespace } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -7,16 +7,7 @@ import { namespaceArtifact } from './namespace.js';
 
 const model: PlatformModel = {
   platformFile: 'platform/platform.ts',
-  platform: {
-    formatVersion: 1,
-    name: 'example',
-    domain: 'platform.example.com',
-    git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
-    cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
-    identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-    vault: TEST_VAULT,
-    teams: [{ name: 'payments', group: 'team-payments' }],
-  },
+  platform: TEST_PLATFORM,
   namespaces: [],
 };
 

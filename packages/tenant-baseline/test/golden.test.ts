@@ -5,6 +5,11 @@
  *
  * `UPDATE_GOLDEN=1 npx vitest run packages/tenant-baseline/test/golden.test.ts` rewrites the expected
  * files; review the diff before committing it.
+ *
+ * A valid repository has every declared bootstrap secret sealed (SEC-1 reports a missing sealed file as an
+ * error), so each valid case holds `definitions/kubernetes/bootstrap/secrets/*.sops.yaml`: random values
+ * sealed for TEST_SOPS's throwaway recipient, written with
+ * `platform-gen seal <name> --root <case>/definitions --generate <key>...` for each entry of TEST_BOOTSTRAP_SECRETS.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -45,7 +45,7 @@ export function argocdValues(model: PlatformModel): ArgoCdValues {
           name: 'Keycloak',
           issuer: oidcIssuer(platform),
           clientID: OIDC_CLIENT_IDS.argocd,
-          // `$<secret>:<key>`: a Secret labelled app.kubernetes.io/part-of=argocd, filled from Vault by ESO.
+          // `$<secret>:<key>`: a Secret labelled app.kubernetes.io/part-of=argocd: a bootstrap secret (SOPS, never Vault: VLT-1).
           clientSecret: `$${oidc.name}:${oidc.keys[0]}`,
           requestedScopes: ['openid', 'profile', 'email', 'groups'],
         }),

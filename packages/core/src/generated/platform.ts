@@ -19,6 +19,13 @@ export interface PlatformDefinition {
   cluster: ClusterDefinition;
   identity: IdentityDefinition;
   vault: VaultDefinition;
+  sops: SopsDefinition;
+  /**
+   * Every secret needed before Vault is authoritative (phases 1-3) or seeded into Vault at the handover: sealed with platform-gen seal into kubernetes/bootstrap/secrets/<name>.sops.yaml.
+   *
+   * @maxItems 200
+   */
+  bootstrapSecrets: BootstrapSecret[];
   /**
    * Teams that own namespaces. Each maps to one Keycloak group.
    *
@@ -209,6 +216,95 @@ export interface VaultRecovery {
    * How many recovery holders must cooperate (at most the number of keys).
    */
   threshold: number;
+}
+/**
+ * Phase 0, the offline root of trust: the age recipients (public keys) every bootstrap secret is encrypted for. .sops.yaml is generated from them. Identities (private keys) are never in the repository: create one with platform-gen keygen.
+ */
+export interface SopsDefinition {
+  /**
+   * Who can decrypt the bootstrap secrets. Keep at least one offline identity (recovery) besides the cluster's, so a wiped cluster can be rebuilt.
+   *
+   * @minItems 1
+   * @maxItems 32
+   */
+  recipients: [AgeRecipient, ...AgeRecipient[]];
+}
+export interface AgeRecipient {
+  /**
+   * Short name of the key, e.g. offline-recovery or cluster.
+   */
+  name: string;
+  /**
+   * The age public key (age1…, as printed by platform-gen keygen).
+   */
+  recipient: string;
+  /**
+   * Who holds the matching identity and where (docs and the authority ledger), e.g. 'platform admins, offline safe'.
+   */
+  holder: string;
+}
+export interface BootstrapSecret {
+  /**
+   * Name of the Kubernetes Secret its consumer reads (unique in the inventory).
+   */
+  name: string;
+  /**
+   * Platform namespace of the consumer (never a tenant namespace).
+   */
+  namespace: string;
+  /**
+   * Keys of the Secret, each supplied at seal time.
+   *
+   * @minItems 1
+   * @maxItems 32
+   */
+  keys: [string, ...string[]];
+  /**
+   * Kubernetes Secret type. Default Opaque.
+   */
+  type?: 'Opaque' | 'kubernetes.io/tls' | 'kubernetes.io/basic-auth';
+  /**
+   * Labels of the Secret (clear text), e.g. argocd.argoproj.io/secret-type: repository.
+   */
+  labels?: {[key: string]: string};
+  /**
+   * The first phase in which a consumer reads it (1-4).
+   */
+  phase: number;
+  /**
+   * Who reads it (docs and the authority ledger).
+   */
+  consumer: string;
+  /**
+   * Who supplies the value at seal time, and from where.
+   */
+  suppliedBy: string;
+  /**
+   * Where authority goes in phase 3: into Vault (copied once, only if absent), or nowhere (stays Git-authoritative, with the reason).
+   */
+  handover: (HandoverToVault | NoHandover) & {
+    to: 'vault' | 'none';
+  };
+}
+/**
+ * Phase 3 copies the value into Vault KV once (never overwriting); from phase 4 ESO serves the Secret from Vault.
+ */
+export interface HandoverToVault {
+  to: 'vault';
+  /**
+   * Vault path inside the KV mount, under platform/.
+   */
+  path: string;
+}
+/**
+ * Never handed over: Git (encrypted) stays its only authority in every phase.
+ */
+export interface NoHandover {
+  to: 'none';
+  /**
+   * Why it cannot come from Vault.
+   */
+  reason: string;
 }
 export interface TeamDefinition {
   /**

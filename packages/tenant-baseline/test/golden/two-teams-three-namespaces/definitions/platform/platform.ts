@@ -1,4 +1,5 @@
 import { definePlatform } from '@platform-gen/core';
+import { TEST_BOOTSTRAP_SECRETS, TEST_SOPS } from '@platform-gen/core/testing';
 
 export default definePlatform({
   formatVersion: 1,
@@ -25,6 +26,8 @@ export default definePlatform({
     seal: { type: 'awskms', region: 'eu-central-1', kmsKeyId: 'alias/golden-vault-unseal' },
     recovery: { pgpKeys: ['QUFB'.repeat(30)], threshold: 1 },
   },
+  sops: TEST_SOPS,
+  bootstrapSecrets: TEST_BOOTSTRAP_SECRETS,
   teams: [
     { name: 'payments', group: 'team-payments', description: 'Card payments' },
     { name: 'storefront', group: 'team-storefront' },
