@@ -1,12 +1,4 @@
-import {
-  type Artifact,
-  COMPONENTS,
-  componentList,
-  type Generator,
-  KINDS,
-  OUTPUT_DIRS,
-  yamlArtifact,
-} from '@platform-gen/core';
+import { type Artifact, componentList, type Generator, OUTPUT_DIRS, yamlArtifact } from '@platform-gen/core';
 import {
   appOfApps,
   componentApplication,
@@ -26,16 +18,10 @@ import { projectDocuments } from './projects.js';
 export { PHASE_LABEL, ROOT_APPLICATION } from './applications.js';
 export { phaseOfWave, waveOf } from './waves.js';
 
-/**
- * The folder the bootstrap-secrets Application renders (phase 2). It holds no secret yet: the SOPS files
- * and their KSOPS generator join it with the bootstrap secret inventory (issue #7).
- */
-export const BOOTSTRAP_KUSTOMIZATION = `${COMPONENTS.bootstrapSecrets.source.path}/kustomization.yaml`;
-
 /** The Argo CD layer under kubernetes/argocd-apps/. */
 export const argoAppsGenerator: Generator = {
   name: '@platform-gen/argo-apps',
-  owns: [OUTPUT_DIRS.argoApps, DIAGRAM_PATH, BOOTSTRAP_KUSTOMIZATION],
+  owns: [OUTPUT_DIRS.argoApps, DIAGRAM_PATH],
   generate(model) {
     const source = model.platformFile;
     const artifacts: Artifact[] = [
@@ -43,7 +29,6 @@ export const argoAppsGenerator: Generator = {
       yamlArtifact(`${ROOT_DIR}projects.yaml`, source, projectDocuments(model)),
       yamlArtifact(`${ROOT_DIR}platform-apps.yaml`, source, [appOfApps(model, 'platform-apps', PLATFORM_APPS_DIR)]),
       yamlArtifact(`${ROOT_DIR}tenant-apps.yaml`, source, [appOfApps(model, 'tenant-apps', TENANT_APPS_DIR)]),
-      yamlArtifact(BOOTSTRAP_KUSTOMIZATION, source, [{ ...KINDS.Kustomization, resources: [] }]),
     ];
     for (const component of componentList()) {
       artifacts.push(

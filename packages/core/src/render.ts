@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { FileSet } from './file-set.js';
 import { CLUSTER_SCOPED_KINDS } from './kinds.js';
 import { field, isRecord, listFiles, type RepoObject } from './repo-view.js';
@@ -20,6 +20,8 @@ export interface RenderedObject {
   readonly namespace: string | undefined;
   /** The repository file the object comes from, when rendered from a plain folder. */
   readonly file: string | undefined;
+  /** The object as rendered (checks that look inside, e.g. SEC-1 and PHS-1's secret authority). */
+  readonly object: Readonly<Record<string, unknown>>;
 }
 
 export interface SourceRender {
@@ -98,6 +100,10 @@ export async function renderSource(
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, await files.read(file));
     }
+    if (tool === 'kustomize') {
+      const error = await inlineKsopsGenerators(scratch);
+      if (error !== undefined) return { path, tool, inputs: all, objects: [], error };
+    }
     const args =
       tool === 'kustomize'
         ? ['kustomize', scratch]
@@ -138,5 +144,49 @@ function toRendered(
     // Argo CD puts the destination namespace only on namespaced objects.
     namespace: CLUSTER_SCOPED_KINDS.has(kind) ? undefined : typeof declared === 'string' ? declared : namespace,
     file,
+    object,
   };
+}
+
+/**
+ * A stand-in for KSOPS, which cannot run here: kubectl's built-in kustomize has no `--enable-exec`, and no
+ * kustomize binary is installable. Each `viaduct.ai/v1 ksops` generator is replaced by its files as plain
+ * resources, still encrypted, with the `sops` metadata removed, so the real kustomize renders the same
+ * objects (names, namespaces, transformers) KSOPS would hand it, only with ENC[...] values. A listed file
+ * that does not exist fails the render, as it fails KSOPS.
+ */
+async function inlineKsopsGenerators(scratch: string): Promise<string | undefined> {
+  const kustomizationPath = join(scratch, 'kustomization.yaml');
+  const kustomization: unknown = parse(await readFile(kustomizationPath, 'utf8'));
+  if (!isRecord(kustomization) || !Array.isArray(kustomization.generators)) return undefined;
+  const generators: unknown[] = [];
+  const resources: unknown[] = Array.isArray(kustomization.resources) ? [...kustomization.resources] : [];
+  let inlined = 0;
+  for (const entry of kustomization.generators) {
+    const generator: unknown =
+      typeof entry === 'string' ? parse(await readFile(join(scratch, entry), 'utf8').catch(() => '')) : entry;
+    if (!isRecord(generator) || generator.apiVersion !== 'viaduct.ai/v1' || generator.kind !== 'ksops') {
+      generators.push(entry);
+      continue;
+    }
+    for (const file of Array.isArray(generator.files) ? generator.files : []) {
+      let text: string;
+      try {
+        text = await readFile(join(scratch, String(file)), 'utf8');
+      } catch {
+        return `ksops: ${String(file)} does not exist (KSOPS stand-in)`;
+      }
+      const documents = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+      const plain = documents.filter(isRecord).map(({ sops: _sops, ...rest }) => rest);
+      const target = `ksops-stand-in-${inlined++}.yaml`;
+      await writeFile(join(scratch, target), plain.map((d) => stringify(d)).join('---\n'));
+      resources.push(target);
+    }
+  }
+  const { generators: _generators, ...rest } = kustomization;
+  await writeFile(
+    kustomizationPath,
+    stringify({ ...rest, resources, ...(generators.length > 0 ? { generators } : {}) }),
+  );
+  return undefined;
 }

@@ -69,6 +69,13 @@ export interface RepoView {
   readonly applications?: readonly RepoApplication[];
   /** Folders under charts/ holding a Chart.yaml (local charts). */
   readonly localCharts?: readonly string[];
+  /** Text of every generated file and every hand-written file under kubernetes/ and charts/ (SEC-1's scan); present when read from disk. */
+  readonly texts?: readonly RepoText[];
+}
+
+export interface RepoText {
+  readonly file: string;
+  readonly content: string;
 }
 
 /** Root of raw manifests (LAY-1): the only folder whose hand-written YAML Argo CD applies. */
@@ -85,6 +92,7 @@ export async function buildRepoView(
   const issues: Issue[] = [];
   const policies: RepoPolicy[] = [];
   const roles: RepoRole[] = [];
+  const texts: RepoText[] = [...files.values()].map((file) => ({ file: file.path, content: file.content }));
   for (const file of files.values()) {
     if (!file.path.startsWith(MANIFESTS_ROOT) || file.documents === undefined) continue;
     const first = file.documents[0];
@@ -114,6 +122,7 @@ export async function buildRepoView(
   const handWritten = (await listFiles(root, MANIFESTS_ROOT)).filter((p) => !files.has(p) && !removed.has(p));
   for (const path of handWritten.filter((p) => p.endsWith('.hcl'))) {
     const text = await readFile(join(root, path), 'utf8');
+    texts.push({ file: path, content: text });
     const parsed = await parsePolicy(path, text);
     if ('issue' in parsed) issues.push(parsed.issue);
     else {
@@ -129,7 +138,9 @@ export async function buildRepoView(
   for (const path of handWritten.filter(isRoleFile)) {
     let role: unknown;
     try {
-      role = JSON.parse(await readFile(join(root, path), 'utf8'));
+      const text = await readFile(join(root, path), 'utf8');
+      texts.push({ file: path, content: text });
+      role = JSON.parse(text);
     } catch (error) {
       issues.push(
         issue({
@@ -147,6 +158,7 @@ export async function buildRepoView(
   }
   for (const path of handWritten.filter((p) => /\.ya?ml$/.test(p))) {
     const text = await readFile(join(root, path), 'utf8');
+    texts.push({ file: path, content: text });
     const counter = new LineCounter();
     for (const document of parseAllDocuments(text, { lineCounter: counter, version: '1.1' })) {
       // The object's first line, not the `---` before it.
@@ -169,12 +181,21 @@ export async function buildRepoView(
       if (isRecord(value)) objects.push({ file: path, line, generated: false, object: value });
     }
   }
+  // Everything else hand-written that Argo CD reads (charts/ included): scanned for keys and tokens only.
+  const scanned = new Set(texts.map((t) => t.file));
+  const others = [
+    ...handWritten,
+    ...(await listFiles(root, 'charts/')).filter((p) => !files.has(p) && !removed.has(p)),
+  ];
+  for (const path of others.filter((p) => !scanned.has(p))) {
+    texts.push({ file: path, content: await readFile(join(root, path), 'utf8') });
+  }
   const repoFiles = new RepoFiles(root, files, removed);
   const applications = await renderApplications(model, objects, repoFiles);
   const localCharts = (await repoFiles.list('charts'))
     .filter((p) => p.endsWith('/Chart.yaml'))
     .map((p) => p.slice(0, -'/Chart.yaml'.length));
-  return { view: { model, objects, policies, roles, applications, localCharts }, issues };
+  return { view: { model, objects, policies, roles, applications, localCharts, texts }, issues };
 }
 
 /** 1-based first line of each document of a generated file: after the header, and after each `---`. */

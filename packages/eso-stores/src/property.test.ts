@@ -183,8 +183,10 @@ function build(shape: Shape): { model: PlatformModel; loaded: Loaded } {
   return { model, loaded };
 }
 
+/** The tenants' wiring (the platform namespaces' own, after the handover, is tested in platform-secrets.test.ts). */
 function generated(model: PlatformModel): RepoObject[] {
-  return esoStoresGenerator.generate(model).flatMap((artifact) =>
+  const tenants = esoStoresGenerator.generate(model).filter((a) => a.path.startsWith('kubernetes/namespaces/'));
+  return tenants.flatMap((artifact) =>
     (artifact.documents ?? []).map((document) => ({
       file: artifact.path,
       line: 1,

@@ -103,12 +103,19 @@ describe('the wiring of the example validates against the upstream schemas', () 
       'kubernetes/namespaces/storefront-web/external-secrets/service-account.yaml',
       'kubernetes/namespaces/storefront-web/external-secrets/secret-store.yaml',
       'kubernetes/namespaces/storefront-web/external-secrets/external-secret-session-key.yaml',
+      'kubernetes/platform-secrets/kustomization.yaml',
+      'kubernetes/platform-secrets/backstage.yaml',
+      'kubernetes/platform-secrets/grafana.yaml',
+      'kubernetes/platform-secrets/keycloak.yaml',
     ]);
     expect(esoDir('x')).toBe('kubernetes/namespaces/x/external-secrets/');
   });
 
   it('every object is valid (kubernetes-models, @kubernetes-models/external-secrets)', () => {
-    const objects = esoStoresGenerator.generate(model).flatMap(documentsOf);
+    const objects = esoStoresGenerator
+      .generate(model)
+      .filter((a) => !a.path.endsWith('/kustomization.yaml'))
+      .flatMap(documentsOf);
     expect(new Set(objects.map(typeOf))).toEqual(new Set(Object.keys(VALIDATORS)));
     for (const object of objects) {
       expect(() => validateUpstream(object), `${typeOf(object)} ${JSON.stringify(object.metadata)}`).not.toThrow();

@@ -24,21 +24,28 @@ export function esoDir(namespace: string): string {
 }
 
 /** The ServiceAccount ESO requests short-lived Vault-audience tokens for; it mounts none itself. */
-export function serviceAccountArtifact(model: PlatformModel, ns: NamespaceModel): Artifact {
-  const account = {
+export function serviceAccount(model: PlatformModel, namespace: string, source: string) {
+  return {
     ...KINDS.ServiceAccount,
-    metadata: { name: ESO_SERVICE_ACCOUNT, namespace: ns.name, ...standardMetadata(model, ns.file) },
+    metadata: { name: ESO_SERVICE_ACCOUNT, namespace, ...standardMetadata(model, source) },
     automountServiceAccountToken: false,
   };
-  return yamlArtifact(`${esoDir(ns.name)}service-account.yaml`, ns.dir, [account]);
+}
+
+export function serviceAccountArtifact(model: PlatformModel, ns: NamespaceModel): Artifact {
+  return yamlArtifact(`${esoDir(ns.name)}service-account.yaml`, ns.dir, [serviceAccount(model, ns.name, ns.file)]);
+}
+
+export function secretStoreArtifact(model: PlatformModel, ns: NamespaceModel): Artifact {
+  return yamlArtifact(`${esoDir(ns.name)}secret-store.yaml`, ns.dir, [secretStore(model, ns.name, ns.file)]);
 }
 
 /** The namespace's only SecretStore: Vault KV v2 at the mount, Kubernetes auth as the namespace's own role. */
-export function secretStoreArtifact(model: PlatformModel, ns: NamespaceModel): Artifact {
+export function secretStore(model: PlatformModel, namespace: string, source: string) {
   const vault = model.platform.vault;
-  const store = {
+  return {
     ...KINDS.SecretStore,
-    metadata: { name: SECRET_STORE_NAME, namespace: ns.name, ...standardMetadata(model, ns.file) },
+    metadata: { name: SECRET_STORE_NAME, namespace, ...standardMetadata(model, source) },
     spec: {
       provider: {
         vault: {
@@ -50,7 +57,7 @@ export function secretStoreArtifact(model: PlatformModel, ns: NamespaceModel): A
           auth: {
             kubernetes: {
               mountPath: vault.kubernetesAuthMount,
-              role: esoVaultRoleName(ns.name),
+              role: esoVaultRoleName(namespace),
               serviceAccountRef: { name: ESO_SERVICE_ACCOUNT, audiences: [vault.audience] },
             },
           },
@@ -58,7 +65,6 @@ export function secretStoreArtifact(model: PlatformModel, ns: NamespaceModel): A
       },
     },
   };
-  return yamlArtifact(`${esoDir(ns.name)}secret-store.yaml`, ns.dir, [store]);
 }
 
 /** The remoteRef defaults the API server would add, written out so Argo CD shows the object in sync. */
@@ -70,6 +76,25 @@ const REMOTE_REF_DEFAULTS = {
 
 export function externalSecretArtifact(model: PlatformModel, ns: NamespaceModel, secret: SecretRequest): Artifact {
   const source = ns.secretsFile ?? ns.dir;
+  return yamlArtifact(`${esoDir(ns.name)}external-secret-${secret.name}.yaml`, source, [
+    externalSecret(model, ns.name, source, secret),
+  ]);
+}
+
+/** What the written Secret carries besides its data (type, labels). */
+export interface SecretShape {
+  readonly type?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** An ExternalSecret reading `secret.key` through the namespace's store, writing a Secret of `shape`. */
+export function externalSecret(
+  model: PlatformModel,
+  namespace: string,
+  source: string,
+  secret: SecretRequest,
+  shape?: SecretShape,
+) {
   const fields =
     secret.properties === undefined
       ? { dataFrom: [{ extract: { key: secret.key, ...REMOTE_REF_DEFAULTS } }] }
@@ -79,9 +104,9 @@ export function externalSecretArtifact(model: PlatformModel, ns: NamespaceModel,
             remoteRef: { key: secret.key, property, ...REMOTE_REF_DEFAULTS },
           })),
         };
-  const externalSecret = {
+  return {
     ...KINDS.ExternalSecret,
-    metadata: { name: secret.name, namespace: ns.name, ...standardMetadata(model, source) },
+    metadata: { name: secret.name, namespace, ...standardMetadata(model, source) },
     spec: {
       refreshInterval: secret.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
       secretStoreRef: { kind: KINDS.SecretStore.kind, name: SECRET_STORE_NAME },
@@ -91,9 +116,19 @@ export function externalSecretArtifact(model: PlatformModel, ns: NamespaceModel,
         // the last good Secret stays (Vault failure domain: existing Secrets remain usable).
         creationPolicy: 'Owner',
         deletionPolicy: 'Retain',
+        ...(shape === undefined ? {} : { template: secretTemplate(shape) }),
       },
       ...fields,
     },
   };
-  return yamlArtifact(`${esoDir(ns.name)}external-secret-${secret.name}.yaml`, source, [externalSecret]);
+}
+
+/** A template that only shapes the Secret (no template.data: every value passes through), with the API defaults. */
+function secretTemplate(shape: SecretShape) {
+  return {
+    engineVersion: 'v2',
+    mergePolicy: 'Replace',
+    ...(shape.type === undefined ? {} : { type: shape.type }),
+    ...(shape.labels === undefined ? {} : { metadata: { labels: { ...shape.labels } } }),
+  };
 }

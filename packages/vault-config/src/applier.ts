@@ -7,6 +7,7 @@
 import {
   type Artifact,
   DEFAULT_VAULT_SERVER,
+  handsOverToVault,
   IMAGES,
   KINDS,
   LABELS,
@@ -16,6 +17,7 @@ import {
   PLATFORM_NAMESPACES,
   type PlatformModel,
   policyToHcl,
+  sealedSecretTarget,
   standardMetadata,
   yamlArtifact,
 } from '@platform-gen/core';
@@ -61,6 +63,11 @@ export function applierArtifacts({ model, policies, roles }: ApplierInput): Arti
     { group: platform.identity.auditorGroup, policy: 'platform-auditor' },
   ];
   const caFile = platform.vault.caBundle === undefined ? [] : ['vault-ca.crt'];
+  const seeds: Seed[] = platform.bootstrapSecrets.filter(handsOverToVault).map((secret) => ({
+    name: secret.name,
+    secret: sealedSecretTarget(secret).name,
+    path: secret.handover.path,
+  }));
   const files = [
     'init.sh',
     'configure.sh',
@@ -69,12 +76,15 @@ export function applierArtifacts({ model, policies, roles }: ApplierInput): Arti
     ...policies.map((p) => `policy-${p.name}.hcl`),
     ...roles.map((r) => `role-${r.name}.json`),
     ...groups.map((g) => `group-${g.group}.policies`),
+    ...seeds.map((seed) => `handover-${seed.name}.path`),
   ];
   const artifacts: Artifact[] = [
     { path: `${FILES}init.sh`, source, content: INIT_SCRIPT },
     { path: `${FILES}configure.sh`, source, content: CONFIGURE_SCRIPT },
     { path: `${FILES}oidc-role-default.json`, source, content: `${JSON.stringify(oidcRole(model), null, 2)}\n` },
     ...groups.map((g) => ({ path: `${FILES}group-${g.group}.policies`, source, content: `${g.policy}\n` })),
+    // The handover target of each seed, one path per file (the script reads it; the seed's keys are its files).
+    ...seeds.map((seed) => ({ path: `${FILES}handover-${seed.name}.path`, source, content: `${seed.path}\n` })),
   ];
   if (platform.vault.caBundle !== undefined) {
     artifacts.push({
@@ -122,14 +132,26 @@ export function applierArtifacts({ model, policies, roles }: ApplierInput): Arti
   ];
   artifacts.push(
     yamlArtifact(`${VAULT_CONFIG_DIR}init-job.yaml`, source, [
-      hookJob(model, 'vault-init', 1, 'init.sh', initEnv, true),
+      hookJob(model, 'vault-init', 1, 'init.sh', initEnv, true, []),
     ]),
     yamlArtifact(`${VAULT_CONFIG_DIR}configure-job.yaml`, source, [
-      hookJob(model, 'vault-configure', 2, 'configure.sh', env, false),
+      hookJob(model, 'vault-configure', 2, 'configure.sh', env, false, seeds),
     ]),
   );
   return artifacts;
 }
+
+/** A bootstrap seed the configurer copies into Vault at `path` (phase 3 handover). */
+interface Seed {
+  /** Inventory name: the mount point /seeds/<name>. */
+  readonly name: string;
+  /** The seed Secret in Vault's namespace, decrypted by KSOPS from kubernetes/bootstrap/secrets/<name>.sops.yaml. */
+  readonly secret: string;
+  readonly path: string;
+}
+
+/** Seeds are readable by the Job's group only (fsGroup), as files: values never pass through env or argv. */
+const SEED_FILE_MODE = 0o440;
 
 function hookJob(
   model: PlatformModel,
@@ -139,6 +161,7 @@ function hookJob(
   script: string,
   env: readonly { name: string; value: string }[],
   withRecoveryKeys: boolean,
+  seeds: readonly Seed[],
 ) {
   const meta = standardMetadata(model, model.platformFile);
   return {
@@ -168,6 +191,7 @@ function hookJob(
             runAsNonRoot: true,
             runAsUser: 100,
             runAsGroup: 1000,
+            ...(seeds.length > 0 ? { fsGroup: 1000 } : {}),
             seccompProfile: { type: 'RuntimeDefault' },
           },
           containers: [
@@ -190,6 +214,11 @@ function hookJob(
                 { name: 'token', mountPath: '/var/run/secrets/vault', readOnly: true },
                 { name: 'tmp', mountPath: '/tmp' },
                 ...(withRecoveryKeys ? [{ name: 'recovery-keys', mountPath: '/recovery', readOnly: true }] : []),
+                ...seeds.map((seed) => ({
+                  name: `seed-${seed.name}`,
+                  mountPath: `/seeds/${seed.name}`,
+                  readOnly: true,
+                })),
               ],
             },
           ],
@@ -212,6 +241,10 @@ function hookJob(
             // The root token passes through /tmp during init: memory only, never a disk.
             { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
             ...(withRecoveryKeys ? [{ name: 'recovery-keys', configMap: { name: RECOVERY_KEYS_MAP } }] : []),
+            ...seeds.map((seed) => ({
+              name: `seed-${seed.name}`,
+              secret: { secretName: seed.secret, defaultMode: SEED_FILE_MODE },
+            })),
           ],
         },
       },

@@ -13,6 +13,8 @@ import {
   CAPABILITIES,
   checkInvariants,
   DEFAULT_VAULT_SERVER,
+  esoServedByNamespace,
+  handsOverToVault,
   type NamespaceModel,
   oidcIssuer,
   type PlatformModel,
@@ -20,6 +22,7 @@ import {
   policyToHcl,
   type RepoView,
   renderFile,
+  sealedSecretTarget,
 } from '@platform-gen/core';
 import { runTool } from '@platform-gen/core/real-tools';
 import { loadExampleModel } from '@platform-gen/core/testing';
@@ -66,6 +69,23 @@ interface JobShape {
       };
     };
   };
+}
+
+/** The parts of a pod spec the handover adds: seed volumes, their mounts, the pod's fsGroup. */
+interface SeededPodSpec {
+  readonly securityContext: Record<string, unknown>;
+  readonly containers: readonly {
+    readonly env: readonly EnvVar[];
+    readonly volumeMounts: readonly {
+      readonly name: string;
+      readonly mountPath: string;
+      readonly readOnly?: boolean;
+    }[];
+  }[];
+  readonly volumes: readonly {
+    readonly name: string;
+    readonly secret?: { readonly secretName: string; readonly defaultMode: number };
+  }[];
 }
 
 const WRITE_CAPABILITIES = new Set(['create', 'update', 'patch', 'delete', 'sudo', 'recover']);
@@ -176,6 +196,8 @@ describe('policies', () => {
         'policy-platform-admin.hcl',
         'policy-platform-auditor.hcl',
         'policy-platform-configurer.hcl',
+        // The platform namespaces ESO serves handed-over bootstrap secrets in (phase 4), then the tenants'.
+        ...esoServedByNamespace(model.platform).map(([ns]) => `policy-eso-${ns}.hcl`),
         ...model.namespaces.map((ns) => `policy-eso-${ns.name}.hcl`),
       ].sort(),
     );
@@ -274,13 +296,52 @@ describe('policies', () => {
     }
   });
 
-  it('platform-configurer reads one secret only (the OIDC client secret) and writes none', () => {
+  it('platform-configurer reads one secret only (the OIDC client secret) and can only create the handover paths', () => {
     const mount = model.platform.vault.kvMount;
     const kv = policyRules('platform-configurer').filter((r) => r.path === mount || r.path.startsWith(`${mount}/`));
-    expect(kv).toEqual([{ path: `${mount}/data/platform/oidc/vault`, capabilities: ['read'] }]);
+    const handover = model.platform.bootstrapSecrets.filter(handsOverToVault).map((s) => s.handover.path);
+    expect(handover).toContain('platform/oidc/vault');
+    expect(handover.length).toBeGreaterThan(1);
+    // Exactly: create on each handover data path (read too on the OIDC client secret, which it reads), and
+    // read on each handover metadata path (to see whether a value exists). Nothing else in the KV mount.
+    expect([...kv].sort(byPath)).toEqual(
+      handover
+        .flatMap((path): PolicyRule[] => [
+          {
+            path: `${mount}/data/${path}`,
+            capabilities: path === 'platform/oidc/vault' ? ['create', 'read'] : ['create'],
+          },
+          { path: `${mount}/metadata/${path}`, capabilities: ['read'] },
+        ])
+        .sort(byPath),
+    );
+    // Reads secret data only at the OIDC client secret.
+    expect(kv.filter((r) => r.path.startsWith(`${mount}/data/`) && r.capabilities.includes('read'))).toEqual([
+      { path: `${mount}/data/platform/oidc/vault`, capabilities: ['create', 'read'] },
+    ]);
+    // Never overwrites, patches, deletes, destroys or lists anything in the KV mount: Git never wins over Vault.
+    for (const rule of kv) {
+      expect(
+        rule.capabilities.filter((c) => c !== 'create' && c !== 'read'),
+        rule.path,
+      ).toEqual([]);
+      expect(rule.path).not.toMatch(/\/(delete|undelete|destroy)\//);
+    }
     expect(policyRules('platform-configurer').some((r) => r.path.includes('*') && r.path.startsWith(mount))).toBe(
       false,
     );
+    expect(policyRules('platform-configurer').some((r) => r.path.includes('+') && r.path.startsWith(mount))).toBe(
+      false,
+    );
+  });
+
+  it('platform-configurer has no KV rule at all when nothing is handed over but still reads the OIDC client secret', () => {
+    const mount = model.platform.vault.kvMount;
+    const none: PlatformModel = { ...model, platform: { ...model.platform, bootstrapSecrets: [] } };
+    const kv = rulesOf(file(vaultConfigGenerator.generate(none), 'policy-platform-configurer.hcl')).filter((r) =>
+      r.path.startsWith(`${mount}/`),
+    );
+    expect(kv).toEqual([{ path: `${mount}/data/platform/oidc/vault`, capabilities: ['read'] }]);
   });
 
   it('platform-admin writes secret values (ADR 7) but changes neither policies, auth, mounts nor audit', () => {
@@ -323,7 +384,21 @@ describe('roles', () => {
 
   it('has no role for the argocd namespace and none binding "*"', () => {
     const roles = roleArtifacts(artifacts).map(roleOf);
-    expect(roles).toHaveLength(model.namespaces.length + 1);
+    // The configurer's, one per platform namespace ESO serves handed-over secrets in, one per tenant namespace.
+    expect(
+      roleArtifacts(artifacts)
+        .map((a) => baseName(a.path))
+        .sort(),
+    ).toEqual(
+      [
+        'role-platform-configurer.json',
+        'role-eso-backstage.json',
+        'role-eso-grafana.json',
+        'role-eso-keycloak.json',
+        ...model.namespaces.map((ns) => `role-eso-${ns.name}.json`),
+      ].sort(),
+    );
+    expect(roles).toHaveLength(model.namespaces.length + 1 + esoServedByNamespace(model.platform).length);
     for (const role of roles) {
       expect(role.bound_service_account_namespaces).not.toContain('argocd');
       expect(role.bound_service_account_namespaces).not.toContain('*');
@@ -550,6 +625,58 @@ describe('the kustomization as kubectl kustomize renders it', () => {
     });
   });
 
+  it('mounts in the configure Job exactly one seed per handed-over secret: Secret bootstrap-<name>, mode 0440, read-only', () => {
+    const seeds = model.platform.bootstrapSecrets.filter(handsOverToVault);
+    expect(seeds.map((s) => s.name)).toEqual([
+      'vault-oidc',
+      'keycloak-admin',
+      'keycloak-db',
+      'grafana-admin',
+      'grafana-oidc',
+      'backstage-oidc',
+    ]);
+    const spec = job('vault-configure').spec.template.spec as unknown as SeededPodSpec;
+    const seedVolumes = spec.volumes.filter((v) => v.secret !== undefined);
+    expect(seedVolumes).toEqual(
+      seeds.map((s) => ({ name: `seed-${s.name}`, secret: { secretName: `bootstrap-${s.name}`, defaultMode: 0o440 } })),
+    );
+    // Each seed is the Secret its sealed file holds, in the Job's own namespace (a pod mounts no other).
+    for (const s of seeds) {
+      expect(sealedSecretTarget(s)).toEqual({ name: `bootstrap-${s.name}`, namespace: 'vault' });
+    }
+    const mounts = spec.containers[0]?.volumeMounts.filter((m) => m.name.startsWith('seed-'));
+    expect(mounts).toEqual(
+      seeds.map((s) => ({ name: `seed-${s.name}`, mountPath: `/seeds/${s.name}`, readOnly: true })),
+    );
+    // Group-readable files (0440) for the Job's user: the pod's fsGroup owns them.
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsGroup: 1000, fsGroup: 1000 });
+    // No seed value ever passes through env or the command line.
+    expect(JSON.stringify(spec.containers[0]?.env)).not.toContain('seed');
+  });
+
+  it('mounts no seed, and has no fsGroup, in the init Job', () => {
+    const spec = job('vault-init').spec.template.spec as unknown as SeededPodSpec;
+    expect(spec.volumes.filter((v) => v.secret !== undefined)).toEqual([]);
+    expect(spec.containers[0]?.volumeMounts.filter((m) => m.mountPath.startsWith('/seeds'))).toEqual([]);
+    expect(spec.securityContext).not.toHaveProperty('fsGroup');
+  });
+
+  it('ships the handover path of every mounted seed in the ConfigMap, under the name configure.sh reads', () => {
+    const map = filesMap();
+    const spec = job('vault-configure').spec.template.spec as unknown as SeededPodSpec;
+    const mounted = (spec.containers[0]?.volumeMounts ?? [])
+      .filter((m) => m.mountPath.startsWith('/seeds/'))
+      .map((m) => m.mountPath.slice('/seeds/'.length));
+    expect(mounted.length).toBeGreaterThan(0);
+    for (const name of mounted) {
+      const secret = model.platform.bootstrapSecrets.find((s) => s.name === name);
+      if (secret?.handover.to !== 'vault') throw new Error(`${name} is mounted but not handed over`);
+      expect(map.data[`handover-${name}.path`], name).toBe(`${secret.handover.path}\n`);
+    }
+    expect(file(artifacts, 'configure.sh').content).toContain('path=$(cat "/config/handover-$name.path")');
+    expect(file(artifacts, 'configure.sh').content).toContain('for dir in /seeds/*/; do');
+  });
+
   // Regression: the init Job was a PreSync hook, applied before the ServiceAccount and ConfigMaps it needs
   // (plain resources are applied in the Sync phase). Now both Jobs are Sync hooks in waves after them.
   it('runs each Job only after the objects it needs exist (they are plain resources of wave 0)', () => {
@@ -565,6 +692,108 @@ describe('the kustomization as kubectl kustomize renders it', () => {
       expect(annotations[HOOK], `${name} must be a plain resource, applied before the hooks`).toBeUndefined();
       expect(annotations['argocd.argoproj.io/sync-wave'] ?? '0').toBe('0');
     }
+  });
+});
+
+describe('the phase 3 handover', () => {
+  const handedOver = () => model.platform.bootstrapSecrets.filter(handsOverToVault);
+
+  it('writes one handover-<name>.path file per seed, holding exactly its Vault path (inside the KV mount)', () => {
+    const pathFiles = artifacts.filter((a) => /\/handover-[^/]+\.path$/.test(a.path));
+    expect(pathFiles.map((a) => baseName(a.path))).toEqual(handedOver().map((s) => `handover-${s.name}.path`));
+    for (const secret of handedOver()) {
+      const artifact = file(artifacts, `handover-${secret.name}.path`);
+      expect(artifact.content).toBe(`${secret.handover.path}\n`);
+      expect(artifact.source).toBe(model.platformFile);
+    }
+    expect(file(artifacts, 'handover-keycloak-admin.path').content).toBe('platform/keycloak/admin\n');
+  });
+
+  it('lists every handover file in the ConfigMap generator', () => {
+    const kustomization = artifacts.find((a) => a.path === `${DIR}kustomization.yaml`);
+    const [k] = documentsOf(kustomization) as { configMapGenerator: { files: string[] }[] }[];
+    for (const secret of handedOver()) {
+      expect(k?.configMapGenerator[0]?.files).toContain(`files/handover-${secret.name}.path`);
+    }
+  });
+
+  it('gives each platform namespace ESO serves a policy reading exactly its handover data paths: no glob, no list, no write', () => {
+    const mount = model.platform.vault.kvMount;
+    const served = esoServedByNamespace(model.platform);
+    expect(served.map(([ns]) => ns)).toEqual(['backstage', 'grafana', 'keycloak']);
+    for (const [ns, secrets] of served) {
+      const artifact = file(artifacts, `policy-eso-${ns}.hcl`);
+      expect(artifact.source).toBe(model.platformFile);
+      const rules = rulesOf(artifact);
+      expect(rules).toEqual(secrets.map((s) => ({ path: `${mount}/data/${s.handover.path}`, capabilities: ['read'] })));
+      for (const rule of rules) {
+        expect(rule.path, ns).not.toMatch(/[*+]/);
+        expect(rule.path, ns).not.toContain('/metadata/');
+        expect(rule.capabilities, ns).toEqual(['read']);
+      }
+      expect(roleOf(file(artifacts, `role-eso-${ns}.json`))).toEqual({
+        bound_service_account_names: ['eso-vault'],
+        bound_service_account_namespaces: [ns],
+        audience: model.platform.vault.audience,
+        alias_name_source: 'serviceaccount_name',
+        token_policies: [`eso-${ns}`],
+        token_ttl: '15m',
+        token_max_ttl: '30m',
+      });
+    }
+    // The phase-3 handover is read by the configurer only: no ESO policy for the vault namespace.
+    expect(artifacts.some((a) => a.path === `${FILES}policy-eso-vault.hcl`)).toBe(false);
+    expect(artifacts.some((a) => a.path === `${FILES}role-eso-vault.json`)).toBe(false);
+  });
+
+  it('and the invariants see a platform ESO policy widened to a glob or to list (the check above is not vacuous)', () => {
+    const mount = model.platform.vault.kvMount;
+    const widen = (extra: PolicyRule) =>
+      artifacts.map((a) =>
+        a.path === `${FILES}policy-eso-grafana.hcl`
+          ? { ...a, documents: [{ name: 'eso-grafana', rules: [...rulesOf(a), extra] }] }
+          : a,
+      );
+    expect(
+      checkInvariants(viewOf(model, widen({ path: `${mount}/data/platform/*`, capabilities: ['read'] }))).map(
+        (i) => i.code,
+      ),
+    ).toEqual(['E_ISO2']);
+    expect(
+      checkInvariants(
+        viewOf(model, widen({ path: `${mount}/data/platform/grafana/admin`, capabilities: ['read', 'update'] })),
+      )
+        .map((i) => i.code)
+        .sort(),
+    ).toEqual(['E_ESO1', 'E_ISO2']);
+    // Below a handed-over path, or list on its metadata: more than the exact paths, so ISO-2 too.
+    for (const path of [`${mount}/data/platform/grafana/admin/*`, `${mount}/metadata/platform/grafana/admin`]) {
+      const capabilities: PolicyRule['capabilities'] = path.includes('/metadata/') ? ['list'] : ['read'];
+      expect(
+        checkInvariants(viewOf(model, widen({ path, capabilities }))).map((i) => i.code),
+        path,
+      ).toEqual(['E_ISO2']);
+    }
+  });
+
+  it('without handed-over secrets: no seed, no handover file, no fsGroup, no platform ESO policy', () => {
+    const none: PlatformModel = {
+      ...model,
+      platform: {
+        ...model.platform,
+        bootstrapSecrets: model.platform.bootstrapSecrets.filter((s) => !handsOverToVault(s)),
+      },
+    };
+    const generated = vaultConfigGenerator.generate(none);
+    expect(generated.filter((a) => a.path.includes('/handover-'))).toEqual([]);
+    expect(generated.filter((a) => /policy-eso-(backstage|grafana|keycloak)\.hcl$/.test(a.path))).toEqual([]);
+    const [configure] = documentsOf(generated.find((a) => a.path === `${DIR}configure-job.yaml`)) as {
+      spec: { template: { spec: SeededPodSpec } };
+    }[];
+    const spec = configure?.spec.template.spec;
+    expect(spec?.volumes.filter((v) => v.secret !== undefined)).toEqual([]);
+    expect(spec?.securityContext).not.toHaveProperty('fsGroup');
+    expect(checkInvariants(viewOf(none, generated))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
-import { type Generator, OUTPUT_DIRS } from '@platform-gen/core';
+import { esoServedByNamespace, type Generator, OUTPUT_DIRS } from '@platform-gen/core';
 import { applierArtifacts, policyFile, roleFile } from './applier.js';
-import { esoPolicy, platformPolicies } from './policies.js';
-import { configurerRole, esoRole } from './roles.js';
+import { esoPolicy, platformEsoPolicy, platformPolicies } from './policies.js';
+import { configurerRole, esoRole, esoRoleFor } from './roles.js';
 
 export {
   type Changes,
@@ -17,8 +17,17 @@ export const vaultConfigGenerator: Generator = {
   name: '@platform-gen/vault-config',
   owns: [OUTPUT_DIRS.vaultConfig],
   generate(model) {
-    const policies = [...platformPolicies(model), ...model.namespaces.map((ns) => esoPolicy(model, ns))];
-    const roles = [configurerRole(model), ...model.namespaces.map((ns) => esoRole(model, ns))];
+    const served = esoServedByNamespace(model.platform);
+    const policies = [
+      ...platformPolicies(model),
+      ...served.map(([namespace, secrets]) => platformEsoPolicy(model, namespace, secrets)),
+      ...model.namespaces.map((ns) => esoPolicy(model, ns)),
+    ];
+    const roles = [
+      configurerRole(model),
+      ...served.map(([namespace]) => esoRoleFor(model, namespace, model.platformFile)),
+      ...model.namespaces.map((ns) => esoRole(model, ns)),
+    ];
     return [...policies.map(policyFile), ...roles.map(roleFile), ...applierArtifacts({ model, policies, roles })];
   },
 };

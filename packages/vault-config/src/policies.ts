@@ -4,6 +4,8 @@
  */
 import {
   esoVaultRoleName,
+  type HandedOverSecret,
+  handsOverToVault,
   type NamespaceModel,
   PLATFORM_VAULT_PREFIX,
   type PlatformModel,
@@ -39,9 +41,44 @@ export function esoPolicy(model: PlatformModel, ns: NamespaceModel): NamedPolicy
   return { name: esoVaultRoleName(ns.name), rules, source: ns.file };
 }
 
-/** The configurer Job: manages policies, roles, mounts, audit, OIDC and identity groups. No secret data except the platform's OIDC client secret. */
+/**
+ * ESO in a platform namespace reads exactly the paths its handed-over bootstrap secrets were copied to:
+ * no prefix, no glob, no list.
+ */
+export function platformEsoPolicy(
+  model: PlatformModel,
+  namespace: string,
+  secrets: readonly HandedOverSecret[],
+): NamedPolicy {
+  const mount = model.platform.vault.kvMount;
+  return {
+    name: esoVaultRoleName(namespace),
+    source: model.platformFile,
+    rules: secrets.map((secret) => ({ path: `${mount}/data/${secret.handover.path}`, capabilities: ['read'] })),
+  };
+}
+
+/**
+ * The phase 3 handover, enforced by Vault itself: `create` without `update` on each handed-over path, so
+ * the configurer can write a value only where none exists; `read` on its metadata to see whether one does.
+ */
+function handoverRules(model: PlatformModel): PolicyRule[] {
+  const { kvMount } = model.platform.vault;
+  return model.platform.bootstrapSecrets.filter(handsOverToVault).flatMap((secret) => [
+    { path: `${kvMount}/data/${secret.handover.path}`, capabilities: ['create'] },
+    { path: `${kvMount}/metadata/${secret.handover.path}`, capabilities: ['read'] },
+  ]);
+}
+
+/**
+ * The configurer Job: manages policies, roles, mounts, audit, OIDC and identity groups, and copies the
+ * bootstrap seeds into Vault once. Reads no secret data except the platform's OIDC client secret.
+ */
 function configurerPolicy(model: PlatformModel): NamedPolicy {
   const { kvMount, kubernetesAuthMount } = model.platform.vault;
+  const oidcPath = `${kvMount}/data/${PLATFORM_VAULT_PREFIX}/oidc/vault`;
+  const handover = handoverRules(model);
+  const oidcHandover = handover.find((rule) => rule.path === oidcPath);
   return {
     name: CONFIGURER_POLICY,
     source: model.platformFile,
@@ -62,7 +99,8 @@ function configurerPolicy(model: PlatformModel): NamedPolicy {
       { path: 'identity/group', capabilities: ['create', 'update'] },
       { path: 'identity/group/name/*', capabilities: ['create', 'read', 'update'] },
       { path: 'identity/group-alias', capabilities: ['create', 'update'] },
-      { path: `${kvMount}/data/${PLATFORM_VAULT_PREFIX}/oidc/vault`, capabilities: ['read'] },
+      ...handover.filter((rule) => rule !== oidcHandover),
+      { path: oidcPath, capabilities: oidcHandover === undefined ? ['read'] : ['create', 'read'] },
     ],
   };
 }

@@ -3,6 +3,7 @@ import {
   type Artifact,
   CAPABILITIES,
   checkInvariants,
+  esoServedByNamespace,
   isUnderPrefix,
   type NamespaceDefinition,
   type NamespaceModel,
@@ -189,8 +190,26 @@ describe('generated Vault policies and roles for arbitrary valid models', () => 
 
         const esoRoles = (view.roles ?? []).filter((r) => r.name.startsWith('eso-'));
         const esoPolicies = (view.policies ?? []).filter((p) => p.name.startsWith('eso-'));
-        expect(esoRoles.map((r) => r.name).sort()).toEqual(model.namespaces.map((ns) => `eso-${ns.name}`).sort());
+        // One per tenant namespace, and one per platform namespace ESO serves handed-over secrets in.
+        const served = esoServedByNamespace(model.platform);
+        expect(served.length).toBeGreaterThan(0);
+        expect(esoRoles.map((r) => r.name).sort()).toEqual(
+          [...model.namespaces.map((ns) => `eso-${ns.name}`), ...served.map(([ns]) => `eso-${ns}`)].sort(),
+        );
         expect(esoPolicies.map((p) => p.name).sort()).toEqual(esoRoles.map((r) => r.name).sort());
+
+        // A platform namespace's policy reads exactly its handover paths: no glob, no list, no write.
+        for (const [ns, secrets] of served) {
+          const own = `eso-${ns}`;
+          const role = esoRoles.find((r) => r.name === own)?.role;
+          expect(role?.bound_service_account_names).toEqual(['eso-vault']);
+          expect(role?.bound_service_account_namespaces).toEqual([ns]);
+          expect(role?.token_policies).toEqual([own]);
+          expect(role?.audience).toBe(audience);
+          expect(esoPolicies.find((p) => p.name === own)?.rules).toEqual(
+            secrets.map((secret) => ({ path: `${kvMount}/data/${secret.handover.path}`, capabilities: ['read'] })),
+          );
+        }
 
         for (const ns of model.namespaces) {
           const own = `eso-${ns.name}`;

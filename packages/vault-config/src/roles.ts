@@ -34,16 +34,21 @@ export const CONFIGURER_SERVICE_ACCOUNT = 'vault-configurer';
 
 /** Exactly one ServiceAccount in exactly one namespace, exactly one policy, the audience ESO sends, short TTLs. */
 export function esoRole(model: PlatformModel, ns: NamespaceModel): NamedRole {
+  return esoRoleFor(model, ns.name, ns.file);
+}
+
+/** The same binding for any namespace with a SecretStore: a tenant's, or a platform namespace's after the handover. */
+export function esoRoleFor(model: PlatformModel, namespace: string, source: string): NamedRole {
   return {
-    name: esoVaultRoleName(ns.name),
-    source: ns.file,
+    name: esoVaultRoleName(namespace),
+    source,
     role: {
       bound_service_account_names: [ESO_SERVICE_ACCOUNT],
-      bound_service_account_namespaces: [ns.name],
+      bound_service_account_namespaces: [namespace],
       audience: model.platform.vault.audience,
       // Stable across re-created ServiceAccounts, and readable in the audit log as <namespace>/eso-vault.
       alias_name_source: 'serviceaccount_name',
-      token_policies: [esoVaultRoleName(ns.name)],
+      token_policies: [esoVaultRoleName(namespace)],
       token_ttl: '15m',
       token_max_ttl: '30m',
     },

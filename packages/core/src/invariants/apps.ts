@@ -9,6 +9,7 @@ import { LABEL_PREFIX } from '../labels.js';
 import { field, kindOf, nameOf, type RepoApplication, type RepoObject } from '../repo-view.js';
 import { finding } from './finding.js';
 import type { Invariant } from './index.js';
+import { secretAuthorityIssues } from './secret-authority.js';
 
 const ARGO_KINDS = new Set(['Application', 'AppProject']);
 const ROOT_APPLICATION = 'root';
@@ -474,6 +475,7 @@ export const phs1: Invariant = {
         }
       }
     }
+    issues.push(...secretAuthorityIssues(view));
     return issues;
   },
 };

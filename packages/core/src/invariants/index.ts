@@ -8,6 +8,7 @@ import { app1, app2, app3, git1, lay1, phs1 } from './apps.js';
 import { eso1 } from './eso-1.js';
 import { iso1 } from './iso-1.js';
 import { iso2 } from './iso-2.js';
+import { sec1 } from './sec-1.js';
 import { sec2 } from './sec-2.js';
 import { vlt1 } from './vlt-1.js';
 
@@ -17,7 +18,20 @@ export interface Invariant {
   check(view: RepoView): Issue[];
 }
 
-export const INVARIANTS: readonly Invariant[] = [git1, app1, app2, app3, lay1, iso1, iso2, eso1, sec2, vlt1, phs1];
+export const INVARIANTS: readonly Invariant[] = [
+  git1,
+  app1,
+  app2,
+  app3,
+  lay1,
+  iso1,
+  iso2,
+  eso1,
+  sec1,
+  sec2,
+  vlt1,
+  phs1,
+];
 
 export function checkInvariants(view: RepoView, invariants: readonly Invariant[] = INVARIANTS): Issue[] {
   return invariants.flatMap((invariant) => invariant.check(view));

@@ -36,6 +36,8 @@ const MODEL: PlatformModel = {
     cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
     identity: { realm: 'platform', adminGroup: 'admins', auditorGroup: 'auditors', kubernetesGroupPrefix: 'oidc:' },
     vault: { kvMount: 'secret', kubernetesAuthMount: 'kubernetes', audience: 'vault' },
+    sops: { recipients: [] },
+    bootstrapSecrets: [],
     teams: [{ name: 'alpha', group: 'team-alpha' }],
   } as unknown as PlatformDefinition,
   namespaces: [namespace('team-a', ['team-a/app', 'shared/team-a']), namespace('team-b', ['team-b'])],
@@ -213,7 +215,7 @@ function healthyNamespace(): RepoObject[] {
 }
 
 describe('the invariants', () => {
-  it('are all of DESIGN.md §6 but SEC-1 (issue #7), each with its rule', () => {
+  it('are all of DESIGN.md §6, SEC-1 included (issue #7), each with its rule', () => {
     expect(INVARIANTS.map((i) => i.id)).toEqual([
       'GIT-1',
       'APP-1',
@@ -223,6 +225,7 @@ describe('the invariants', () => {
       'ISO-1',
       'ISO-2',
       'ESO-1',
+      'SEC-1',
       'SEC-2',
       'VLT-1',
       'PHS-1',

@@ -1,3 +1,4 @@
+import { type ApprovedVaultPaths, approvedVaultPaths } from '../bootstrap-secrets.js';
 import type { Issue } from '../issues.js';
 import { field, folderNamespace, kindOf, namespaceOf, type RepoObject } from '../repo-view.js';
 import { ESO_SERVICE_ACCOUNT, SECRET_STORE_NAME } from '../tenancy.js';
@@ -21,7 +22,7 @@ export const iso1: Invariant = {
   rule: 'One SecretStore and one ESO ServiceAccount per namespace, never shared; no ClusterSecretStore; no cross-namespace reference.',
   check(view) {
     const issues: Issue[] = [];
-    const approved = new Map(view.model.namespaces.map((ns) => [ns.name, ns.definition.vault.approvedPrefixes]));
+    const approved = approvedVaultPaths(view.model);
     const storesByNamespace = new Map<string, RepoObject[]>();
     const esoAccountsByNamespace = new Map<string, RepoObject[]>();
 
@@ -115,7 +116,7 @@ function checkStore(entry: RepoObject, namespace: string): Issue[] {
   return issues;
 }
 
-function checkExternalSecret(entry: RepoObject, approved: readonly string[] | undefined): Issue[] {
+function checkExternalSecret(entry: RepoObject, approved: ApprovedVaultPaths | undefined): Issue[] {
   const issues: Issue[] = [];
   const kind = field(entry.object, 'spec', 'secretStoreRef', 'kind');
   if (kind !== undefined && kind !== 'SecretStore') {
@@ -179,8 +180,10 @@ function checkExternalSecret(entry: RepoObject, approved: readonly string[] | un
     });
   }
   for (const { path, key } of keys) {
-    const allowed = approved ?? [];
-    if (typeof key !== 'string' || !allowed.some((prefix) => isUnderPrefix(key, prefix))) {
+    const allowed = approved?.paths ?? [];
+    const inside = (k: string) =>
+      approved?.exact === true ? allowed.includes(k) : allowed.some((prefix) => isUnderPrefix(k, prefix));
+    if (typeof key !== 'string' || !inside(key)) {
       issues.push(
         finding(
           'ISO-1',

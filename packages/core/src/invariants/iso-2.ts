@@ -1,3 +1,4 @@
+import { approvedVaultPaths } from '../bootstrap-secrets.js';
 import type { Issue } from '../issues.js';
 import { ESO_SERVICE_ACCOUNT, esoVaultRoleName } from '../tenancy.js';
 import { fileFinding } from './finding.js';
@@ -19,10 +20,7 @@ export const iso2: Invariant = {
     const issues: Issue[] = [];
     const { kvMount, audience } = view.model.platform.vault;
     const approvedByRole = new Map(
-      view.model.namespaces.map((ns) => [
-        esoVaultRoleName(ns.name),
-        { ns: ns.name, prefixes: ns.definition.vault.approvedPrefixes },
-      ]),
+      [...approvedVaultPaths(view.model)].map(([ns, approved]) => [esoVaultRoleName(ns), { ns, approved }] as const),
     );
     for (const role of view.roles ?? []) {
       if (!role.name.startsWith(ESO_POLICY_PREFIX)) continue;
@@ -62,9 +60,9 @@ export const iso2: Invariant = {
     }
     for (const policy of view.policies ?? []) {
       if (!policy.name.startsWith(ESO_POLICY_PREFIX)) continue;
-      const prefixes = approvedByRole.get(policy.name)?.prefixes ?? [];
+      const approved = approvedByRole.get(policy.name)?.approved ?? { paths: [], exact: false };
       policy.rules.forEach((rule) => {
-        const reason = explainEsoRule(rule, kvMount, prefixes);
+        const reason = explainEsoRule(rule, kvMount, approved.paths, approved.exact);
         if (reason !== undefined) {
           issues.push(
             fileFinding(

@@ -32,6 +32,7 @@ function app(name: string, phase: string | undefined, wave: string, renders: Par
     name: 'x',
     namespace: 'ns',
     file: undefined,
+    object: {},
     ...r,
   }));
   const application: RepoApplication = {

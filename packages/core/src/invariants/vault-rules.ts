@@ -9,7 +9,13 @@ import { isUnderPrefix } from '../vault-paths.js';
 export const ESO_POLICY_PREFIX = 'eso-';
 
 /** Why this rule of an ESO policy is not allowed, or undefined when it is. */
-export function explainEsoRule(rule: PolicyRule, mount: string, approved: readonly string[]): string | undefined {
+/** `exact`: a platform namespace's role, which reads exactly its handed-over paths (read on data/, nothing below). */
+export function explainEsoRule(
+  rule: PolicyRule,
+  mount: string,
+  approved: readonly string[],
+  exact = false,
+): string | undefined {
   const extra = rule.capabilities.filter((c) => c !== 'read' && c !== 'list');
   if (extra.length > 0) return `grants ${extra.join(', ')} (ESO only reads)`;
   if (rule.path.startsWith('sys/') || rule.path === 'sys') return "reaches sys/, Vault's own configuration";
@@ -24,6 +30,12 @@ export function explainEsoRule(rule: PolicyRule, mount: string, approved: readon
   if (rest === '*') return `is a glob over the whole "${mount}/${area}/" (every namespace's secrets)`;
   const key = rest.endsWith('/*') ? rest.slice(0, -2) : rest;
   if (key.includes('*')) return 'uses a glob inside the path';
+  if (exact) {
+    if (area !== 'data' || rest !== key || !approved.includes(key)) {
+      return `is not exactly one of the paths handed over to this namespace (read on ${approved.map((p) => `${mount}/data/${p}`).join(', ') || 'none'})`;
+    }
+    return undefined;
+  }
   if (!approved.some((prefix) => isUnderPrefix(key, prefix))) {
     return `lies outside the namespace's approved prefixes (${approved.join(', ') || 'none'})`;
   }
