@@ -1,4 +1,5 @@
 import { argoAppsGenerator } from '@platform-gen/argo-apps';
+import { bootstrapGenerator } from '@platform-gen/bootstrap';
 import { chartsGenerator } from '@platform-gen/charts-gen';
 import type { Generator } from '@platform-gen/core';
 import { esoStoresGenerator } from '@platform-gen/eso-stores';
@@ -12,4 +13,5 @@ export const GENERATORS: readonly Generator[] = [
   vaultConfigGenerator,
   argoAppsGenerator,
   chartsGenerator,
+  bootstrapGenerator,
 ];

@@ -4,7 +4,11 @@
 import { resolve } from 'node:path';
 import { PlatformError } from '@platform-gen/core';
 import { Command, CommanderError } from 'commander';
+import { bootstrapCommand } from './commands/bootstrap.js';
 import { generateCommand } from './commands/generate.js';
+import { keygenCommand } from './commands/keygen.js';
+import { rekeyCommand, sealCommand } from './commands/seal.js';
+import { secretsCommand } from './commands/secrets.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
@@ -12,12 +16,24 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly cwd: string;
+  /** All of standard input (seal's values); refuses a terminal, so nothing is typed into a visible prompt. */
+  readonly stdin?: () => Promise<string>;
+}
+
+async function readProcessStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new Error('standard input is a terminal: pipe the values in, or pass --file');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  stdin: readProcessStdin,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -51,6 +67,108 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { root?: string }) => {
     code = await validateCommand(rootOf(options), io);
+  });
+
+  rootOption(
+    program
+      .command('bootstrap')
+      .description(
+        'phase 1, before Argo CD exists: install Argo CD, give its repo-server the age key, apply the root Application (idempotent)',
+      )
+      .requiredOption('--context <name>', 'kubeconfig context of the cluster to install into')
+      .requiredOption('--age-key <file>', 'age identity file (AGE-SECRET-KEY-1…); becomes the Secret argocd/sops-age')
+      .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
+      .option('--chart <path>', 'local argo-cd chart (folder or .tgz) instead of the Helm repository')
+      .option('--dry-run', 'print the plan (objects in order, and the waits); contact no cluster')
+      .addHelpText('after', EXIT_CODES_HELP),
+  ).action(
+    async (options: {
+      context: string;
+      ageKey: string;
+      kubeconfig?: string;
+      chart?: string;
+      dryRun?: boolean;
+      root?: string;
+    }) => {
+      const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
+      code = await bootstrapCommand(
+        rootOf(options),
+        {
+          context: options.context,
+          ageKey: resolve(io.cwd, options.ageKey),
+          kubeconfig: path(options.kubeconfig),
+          chart: path(options.chart),
+          dryRun: options.dryRun === true,
+        },
+        io,
+      );
+    },
+  );
+
+  rootOption(
+    program
+      .command('keygen')
+      .description('phase 0: create an age identity outside the repository (mode 0600) and print its recipient')
+      .requiredOption('--out <file>', 'where to write the identity; refused inside a Git work tree, never overwritten')
+      .addHelpText('after', EXIT_CODES_HELP),
+  ).action(async (options: { out: string; root?: string }) => {
+    code = await keygenCommand(rootOf(options), options.out, io, new Date());
+  });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  rootOption(
+    program
+      .command('seal')
+      .description(
+        'encrypt one bootstrap secret of the inventory into kubernetes/bootstrap/secrets/<name>.sops.yaml for every age recipient',
+      )
+      .argument('<name>', 'the secret, as declared under bootstrapSecrets in platform/platform.ts')
+      .option('--file <path>', 'values as a YAML or JSON mapping key: value ("-" or nothing: standard input)')
+      .option(
+        '--from-file <key=path>',
+        "one key's value from a file (e.g. tls.crt=./vault.crt); repeatable",
+        collect,
+        [],
+      )
+      .option('--generate <key>', 'fill this key with 32 random bytes (base64url); repeatable', collect, [])
+      .addHelpText(
+        'after',
+        `\nValues are never taken from the command line. Example:\n  printf 'username: admin\\n' | platform-gen seal keycloak-admin --generate password\n${EXIT_CODES_HELP}`,
+      ),
+  ).action(async (name: string, options: { file?: string; fromFile: string[]; generate: string[]; root?: string }) => {
+    code = await sealCommand(
+      rootOf(options),
+      name,
+      {
+        ...(options.file === undefined ? {} : { file: options.file }),
+        fromFile: options.fromFile,
+        generate: options.generate,
+        stdin: io.stdin ?? (() => Promise.resolve('')),
+        now: new Date(),
+      },
+      io,
+    );
+  });
+
+  rootOption(
+    program
+      .command('rekey')
+      .description('re-encrypt sealed files for the current age recipients (values unchanged), like sops updatekeys')
+      .argument('[names...]', 'secrets to re-encrypt (default: every sealed file whose recipients differ)')
+      .requiredOption('--age-key <file>', 'an age identity file that can decrypt the files now')
+      .addHelpText('after', EXIT_CODES_HELP),
+  ).action(async (names: string[], options: { ageKey: string; root?: string }) => {
+    code = await rekeyCommand(rootOf(options), names, options.ageKey, io);
+  });
+
+  rootOption(
+    program
+      .command('secrets')
+      .description('list the bootstrap secret inventory: sealed, missing or stale (exit 1 if any is not sealed)')
+      .option('--json', "print JSON (with each secret's authority per phase)")
+      .addHelpText('after', EXIT_CODES_HELP),
+  ).action(async (options: { json?: boolean; root?: string }) => {
+    code = await secretsCommand(rootOf(options), { json: options.json === true }, io);
   });
 
   try {

@@ -358,3 +358,64 @@ describe('GIT-1: everything reachable from the root', () => {
     );
   });
 });
+
+describe('PHS-1: each secret has exactly one authority per phase', () => {
+  const ENC =
+    'ENC[AES256_GCM,data:AAAA,iv:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]';
+
+  it('a Git copy of a Secret that ESO serves from Vault gives it two authorities: E_PHS1 naming both', async () => {
+    const repo = await createTempRepo();
+    await addExtra(repo);
+    // Encrypted-looking, so SEC-1 has nothing to say: only the second authority is wrong.
+    await repo.write(
+      'kubernetes/extra/keycloak-admin.yaml',
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: keycloak-admin\n  namespace: keycloak\nstringData:\n  password: ${ENC}\n`,
+    );
+    const issues = await expectRejected(repo, ['E_PHS1'], ['kubernetes/platform-secrets']);
+    expect(texts(issues)).toEqual([
+      expect.stringMatching(
+        /^PHS-1: Secret keycloak\/keycloak-admin has two authorities: Vault \(ExternalSecret keycloak\/keycloak-admin in kubernetes\/platform-secrets, Application platform-secrets\) and Git \(SOPS\) \(Secret in kubernetes\/extra\/keycloak-admin\.yaml, Application extra\)/,
+      ),
+    ]);
+  });
+
+  it('an ExternalSecret for a Secret that stays in Git (vault-tls) gives it two authorities too', async () => {
+    const repo = await createTempRepo();
+    await addExtra(repo);
+    await repo.write(
+      'kubernetes/extra/vault-tls-sync.yaml',
+      `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata:
+  name: vault-tls-sync
+  namespace: vault
+spec:
+  secretStoreRef:
+    kind: SecretStore
+    name: vault
+  target:
+    name: vault-tls
+  dataFrom:
+    - extract:
+        key: platform/vault/tls
+`,
+    );
+    const result = await repo.run(['validate']);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /PHS-1: Secret vault\/vault-tls has two authorities: Git \(SOPS\) \(Secret in kubernetes\/bootstrap, Application bootstrap-secrets\) and Vault \(ExternalSecret vault\/vault-tls-sync in kubernetes\/extra\/vault-tls-sync\.yaml, Application extra\)/,
+    );
+  });
+
+  it("a Git file for argocd/sops-age, the offline root's key, is E_PHS1", async () => {
+    const repo = await createTempRepo();
+    await addExtra(repo);
+    await repo.write(
+      'kubernetes/extra/sops-age.yaml',
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: sops-age\n  namespace: argocd\nstringData:\n  keys.txt: ${ENC}\n`,
+    );
+    const result = await repo.run(['validate']);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("PHS-1: Secret argocd/sops-age is the offline root's age identity");
+  });
+});

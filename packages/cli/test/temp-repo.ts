@@ -4,7 +4,19 @@
  * in-process through `main()` or as the real binary in a child process.
  */
 import { spawn } from 'node:child_process';
-import { cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +36,7 @@ const EXAMPLE_ENTRIES = [
   'docs/generated',
   '.platform-gen',
   '.gitattributes',
+  '.sops.yaml',
 ];
 /** Generated TypeScript inside the toolchain's packages: owned by platform-gen, so part of the copy. */
 const GENERATED_TYPES_DIRS = ['packages/core/src/generated', 'packages/charts-gen/src/generated'];
@@ -59,6 +72,8 @@ export interface TempRepo {
   writeOutside(relative: string, content: string): Promise<string>;
   /** Removes a file or folder (recursively). */
   remove(relative: string): Promise<void>;
+  /** Moves a file or folder inside the repository (creating the target's folder), keeping inode and mtime. */
+  rename(from: string, to: string): Promise<void>;
   /** Replaces the first occurrence of `search` in a file; fails when it is not there. */
   replace(relative: string, search: string, replacement: string): Promise<void>;
   symlink(target: string, relative: string): Promise<void>;
@@ -106,6 +121,10 @@ export async function createTempRepo(): Promise<TempRepo> {
       return target;
     },
     remove: (relative) => rm(path(relative), { recursive: true, force: true }),
+    rename: async (from, to) => {
+      await mkdir(dirname(path(to)), { recursive: true });
+      await rename(path(from), path(to));
+    },
     replace: async (relative, search, replacement) => {
       const text = await readFile(path(relative), 'utf8');
       if (!text.includes(search)) throw new Error(`${relative} does not contain ${JSON.stringify(search)}`);
