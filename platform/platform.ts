@@ -36,6 +36,113 @@ export default definePlatform({
       threshold: 1,
     },
   },
+  // Phase 0: the offline root. Recipients are public keys (platform-gen keygen prints one); .sops.yaml is
+  // generated from them. These two belong to throwaway example identities whose private halves were never kept:
+  // replace them with your own before sealing real values.
+  sops: {
+    recipients: [
+      {
+        name: 'offline-recovery',
+        recipient: 'age1pe80l2vujw33mv0pkt8wwkgra406yg68w0lmr9aaf7wmyz5czvqsql9836',
+        holder: 'platform admins, offline (air-gapped safe); rebuilds a wiped cluster',
+      },
+      {
+        name: 'cluster',
+        recipient: 'age1cpaelldkrvahhu255m2psfjfxzuv6w28puuy47ccpzvtkua005zsxtx5hq',
+        holder: 'argocd-repo-server (Secret argocd/sops-age, created by platform-gen bootstrap)',
+      },
+    ],
+  },
+  // Every secret needed before Vault is authoritative, or seeded into it once at the handover (phase 3).
+  // Seal each with: platform-gen seal <name> (values from stdin or a file, never from the command line).
+  bootstrapSecrets: [
+    {
+      name: 'argocd-repo',
+      namespace: 'argocd',
+      keys: ['type', 'url', 'username', 'password'],
+      labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+      phase: 1,
+      consumer: 'argocd-repo-server: clones this repository',
+      suppliedBy: 'platform admins: a read-only deploy token from the Git host',
+      handover: {
+        to: 'none',
+        reason: 'Argo CD needs it to read Git before anything else runs, and has no Vault identity',
+      },
+    },
+    {
+      name: 'argocd-oidc',
+      namespace: 'argocd',
+      keys: ['clientSecret'],
+      labels: { 'app.kubernetes.io/part-of': 'argocd' },
+      phase: 1,
+      consumer: 'argocd-server: OIDC login through Keycloak',
+      suppliedBy: 'platform admins: random, the same value as the Keycloak client argocd',
+      handover: { to: 'none', reason: 'Argo CD has no Vault identity (VLT-1)' },
+    },
+    {
+      name: 'vault-tls',
+      namespace: 'vault',
+      keys: ['tls.crt', 'tls.key', 'ca.crt'],
+      phase: 3,
+      consumer: 'vault: listener and raft peers',
+      suppliedBy: 'platform admins: issued by the platform CA for vault.vault.svc and vault-N.vault-internal',
+      handover: { to: 'none', reason: 'Vault reads it to start: Vault cannot serve its own certificate' },
+    },
+    {
+      name: 'vault-oidc',
+      namespace: 'vault',
+      keys: ['client-secret'],
+      phase: 3,
+      consumer: 'vault-configure: human login through Keycloak, read from Vault',
+      suppliedBy: 'platform admins: random, the same value as the Keycloak client vault',
+      handover: { to: 'vault', path: 'platform/oidc/vault' },
+    },
+    {
+      name: 'keycloak-admin',
+      namespace: 'keycloak',
+      keys: ['username', 'password'],
+      phase: 4,
+      consumer: 'keycloak (bootstrap admin) and keycloak-config',
+      suppliedBy: 'platform admins: random',
+      handover: { to: 'vault', path: 'platform/keycloak/admin' },
+    },
+    {
+      name: 'keycloak-db',
+      namespace: 'keycloak',
+      keys: ['password'],
+      phase: 4,
+      consumer: 'keycloak: its PostgreSQL database',
+      suppliedBy: 'platform admins: the database password',
+      handover: { to: 'vault', path: 'platform/keycloak/db' },
+    },
+    {
+      name: 'grafana-admin',
+      namespace: 'grafana',
+      keys: ['admin-user', 'admin-password'],
+      phase: 4,
+      consumer: 'grafana: break-glass admin',
+      suppliedBy: 'platform admins: random',
+      handover: { to: 'vault', path: 'platform/grafana/admin' },
+    },
+    {
+      name: 'grafana-oidc',
+      namespace: 'grafana',
+      keys: ['client-secret'],
+      phase: 4,
+      consumer: 'grafana: OIDC login through Keycloak',
+      suppliedBy: 'platform admins: random, the same value as the Keycloak client grafana',
+      handover: { to: 'vault', path: 'platform/grafana/oidc' },
+    },
+    {
+      name: 'backstage-oidc',
+      namespace: 'backstage',
+      keys: ['AUTH_OIDC_CLIENT_SECRET'],
+      phase: 4,
+      consumer: 'backstage: OIDC login through Keycloak',
+      suppliedBy: 'platform admins: random, the same value as the Keycloak client backstage',
+      handover: { to: 'vault', path: 'platform/backstage/oidc' },
+    },
+  ],
   teams: [
     { name: 'payments', group: 'team-payments', description: 'Card payments and refunds' },
     { name: 'storefront', group: 'team-storefront', description: 'The public web shop' },

@@ -46,6 +46,32 @@ for file in /config/role-*.json; do
   echo "role $name: written"
 done
 
+# Phase 3 handover: each bootstrap seed (a Secret decrypted from Git, mounted at /seeds/<name>, one file per
+# key) is copied into Vault once, only where nothing exists yet. Vault is never overwritten from Git (the
+# policy grants create, not update; -cas=0 refuses an existing secret) and nothing flows back.
+for dir in /seeds/*/; do
+  [ -d "$dir" ] || continue
+  name=$(basename "$dir")
+  path=$(cat "/config/handover-$name.path")
+  status=0
+  vault kv metadata get -mount="$KV_MOUNT" "$path" >/dev/null 2>&1 || status=$?
+  if [ "$status" -eq 0 ]; then
+    echo "handover $name: $KV_MOUNT/$path exists in Vault, left alone"
+    continue
+  fi
+  if [ "$status" -ne 2 ]; then
+    echo "handover $name: cannot tell whether $KV_MOUNT/$path exists (vault exit code $status)" >&2
+    exit 1
+  fi
+  set --
+  for file in "$dir"*; do
+    [ -f "$file" ] || continue
+    set -- "$@" "$(basename "$file")=@$file"
+  done
+  vault kv put -mount="$KV_MOUNT" -cas=0 "$path" "$@" >/dev/null
+  echo "handover $name: copied to $KV_MOUNT/$path"
+done
+
 # Humans log in through Keycloak once the OIDC client secret is in Vault (phase 4).
 if vault kv get -mount="$KV_MOUNT" -field=client-secret platform/oidc/vault >/tmp/oidc-secret 2>/dev/null; then
   vault read sys/auth/oidc >/dev/null 2>&1 || vault auth enable oidc

@@ -63,6 +63,50 @@ path "identity/group-alias" {
   capabilities = ["create", "update"]
 }
 
-path "secret/data/platform/oidc/vault" {
+path "secret/metadata/platform/oidc/vault" {
   capabilities = ["read"]
+}
+
+path "secret/data/platform/keycloak/admin" {
+  capabilities = ["create"]
+}
+
+path "secret/metadata/platform/keycloak/admin" {
+  capabilities = ["read"]
+}
+
+path "secret/data/platform/keycloak/db" {
+  capabilities = ["create"]
+}
+
+path "secret/metadata/platform/keycloak/db" {
+  capabilities = ["read"]
+}
+
+path "secret/data/platform/grafana/admin" {
+  capabilities = ["create"]
+}
+
+path "secret/metadata/platform/grafana/admin" {
+  capabilities = ["read"]
+}
+
+path "secret/data/platform/grafana/oidc" {
+  capabilities = ["create"]
+}
+
+path "secret/metadata/platform/grafana/oidc" {
+  capabilities = ["read"]
+}
+
+path "secret/data/platform/backstage/oidc" {
+  capabilities = ["create"]
+}
+
+path "secret/metadata/platform/backstage/oidc" {
+  capabilities = ["read"]
+}
+
+path "secret/data/platform/oidc/vault" {
+  capabilities = ["create", "read"]
 }
