@@ -283,9 +283,9 @@ const EXPECTED_PATCHES = [
   'PATCH /api/v1/namespaces/argocd/services/argocd-repo-server',
   'PATCH /apis/apps/v1/namespaces/argocd/deployments/argocd-repo-server',
   'PATCH /api/v1/namespaces/argocd/secrets/sops-age',
-  // The phase-1 bootstrap secrets, decrypted with the age key: Argo CD needs them before it can read Git.
+  // The phase-1 bootstrap secret, decrypted with the age key: Argo CD needs it before it can read Git. (Argo CD
+  // signs in as a public OIDC client with PKCE: it has no client secret to apply.)
   'PATCH /api/v1/namespaces/argocd/secrets/argocd-repo',
-  'PATCH /api/v1/namespaces/argocd/secrets/argocd-oidc',
   'PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects/platform-root',
   'PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/root',
 ];
@@ -370,7 +370,7 @@ describe('bootstrap against a local HTTP stand-in for the Kubernetes API server 
       '  waited   until CustomResourceDefinition appprojects.argoproj.io, applications.argoproj.io were Established\n',
     );
     expect(first.out.trimEnd().split('\n').at(-2)).toBe('  applied  Application argocd/root');
-    expect(first.out).toMatch(/platform-gen: 12 objects applied server-side \(field manager platform-gen-bootstrap\)/);
+    expect(first.out).toMatch(/platform-gen: 11 objects applied server-side \(field manager platform-gen-bootstrap\)/);
     // --chart is not the chart the argocd Application installs: said once, as a warning.
     expect(first.err).toMatch(
       /^platform-gen: warning: --chart .* is argo-cd 0\.0\.0-fixture, but the argocd Application installs argo-cd /,
@@ -404,11 +404,10 @@ describe('bootstrap against a local HTTP stand-in for the Kubernetes API server 
         '  apply  Deployment argocd/argocd-repo-server',
         '  apply  Secret argocd/sops-age (keys: keys.txt; values not shown)',
         '  apply  Secret argocd/argocd-repo (keys: password, type, url, username; values not shown)',
-        '  apply  Secret argocd/argocd-oidc (keys: clientSecret; values not shown)',
         '  wait   until CustomResourceDefinition appprojects.argoproj.io, applications.argoproj.io are Established',
         '  apply  AppProject argocd/platform-root',
         '  apply  Application argocd/root',
-        'platform-gen: 12 objects would be applied server-side (field manager platform-gen-bootstrap). No cluster was contacted.',
+        'platform-gen: 11 objects would be applied server-side (field manager platform-gen-bootstrap). No cluster was contacted.',
         '',
       ].join('\n'),
     );
@@ -466,7 +465,7 @@ describe('bootstrap against a local HTTP stand-in for the Kubernetes API server 
       expect(result.err).toContain(`the API server did not apply ${object}: HTTP ${code}: `);
       expect(result.err).toContain(code === 422 ? message : 'etcdserver: request timed out ([redacted])');
       expect(result.err).toMatch(
-        /\d+ of 12 objects were applied; fix the cause and run bootstrap again \(it is idempotent\)/,
+        /\d+ of 11 objects were applied; fix the cause and run bootstrap again \(it is idempotent\)/,
       );
       expectNoKey(result);
       const patches = standIn.patches().map(line);
@@ -512,7 +511,7 @@ describe('bootstrap against a local HTTP stand-in for the Kubernetes API server 
     const patches = standIn.patches().map(line);
     const at = (p: string) => patches.indexOf(p);
     expect(at('PATCH /api/v1/namespaces/argocd/secrets/repo-platform')).toBe(
-      at('PATCH /api/v1/namespaces/argocd/secrets/argocd-oidc') + 1,
+      at('PATCH /api/v1/namespaces/argocd/secrets/argocd-repo') + 1,
     );
     expect(patches.at(-1)).toBe('PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/root');
     expect(standIn.objects.get('/api/v1/namespaces/argocd/secrets/repo-platform')).toEqual(extra);
@@ -522,7 +521,7 @@ describe('bootstrap against a local HTTP stand-in for the Kubernetes API server 
     const { repo, args, sealed } = await setup();
     const result = await repo.run(args());
     expect(result.code, result.err).toBe(0);
-    for (const name of ['argocd-repo', 'argocd-oidc']) {
+    for (const name of ['argocd-repo']) {
       const applied = standIn.objects.get(`/api/v1/namespaces/argocd/secrets/${name}`) as {
         metadata: { labels: Record<string, string> };
         stringData: Record<string, string>;
@@ -538,6 +537,9 @@ describe('bootstrap against a local HTTP stand-in for the Kubernetes API server 
     expect(repoSecret.metadata.labels['argocd.argoproj.io/secret-type']).toBe('repository');
     // Secrets handed over to Vault, or read later, are Argo CD's to apply through KSOPS, not bootstrap's.
     expect(standIn.objects.has('/api/v1/namespaces/vault/secrets/bootstrap-keycloak-admin')).toBe(false);
+    // Argo CD is a public OIDC client (PKCE): no client secret of its own, sealed or applied.
+    expect(sealed.values.has('argocd-oidc')).toBe(false);
+    expect(standIn.objects.has('/api/v1/namespaces/argocd/secrets/argocd-oidc')).toBe(false);
   });
 
   it('an age key that is none of the platform recipients: exit 1, nothing contacted', async () => {

@@ -201,7 +201,7 @@ describe('platform-gen secrets, validate and rekey', () => {
     const repo = await createTempRepo();
     const result = await repo.run(['secrets']);
     expect(result.code, result.out + result.err).toBe(0);
-    expect(result.out).toContain('9 bootstrap secrets: 9 sealed, 0 missing, 0 stale.');
+    expect(result.out).toContain('8 bootstrap secrets: 8 sealed, 0 missing, 0 stale.');
     expect(result.out).toMatch(/vault\/vault-oidc\s+3\s+sealed\s+vault:platform\/oidc\/vault/);
     const json = JSON.parse((await repo.run(['secrets', '--json'])).out) as { name: string; authority: string[] }[];
     expect(json.find((s) => s.name === 'keycloak-admin')?.authority).toEqual([

@@ -8,6 +8,7 @@ import { COMPONENTS, type Phase } from './components.js';
 import type { BootstrapSecret, PlatformDefinition } from './generated/platform.js';
 import type { PlatformModel } from './model.js';
 import { PLATFORM_NAMESPACES } from './names.js';
+import { clientSecretEnv, KEYCLOAK_CLIENTS_SECRET, type OidcClient, oidcClients } from './oidc-clients.js';
 import { PLATFORM_SECRETS, type PlatformSecretRef } from './platform-secrets.js';
 
 /** Folder the bootstrap-secrets Application renders (phase 2). */
@@ -144,6 +145,12 @@ export function authorityLedger(platform: PlatformDefinition): LedgerRow[] {
     }) as unknown as LedgerRow['authority'];
     const copies = [`Secret ${target.namespace}/${target.name} (from ${sealedFilePath(secret.name)})`];
     if (servedByEso(secret)) copies.push(`Secret ${secret.namespace}/${secret.name} (ExternalSecret, from Vault)`);
+    const client = keycloakClientSecrets(platform).find((c) => c.client.secret?.ref.name === secret.name);
+    if (client !== undefined) {
+      copies.push(
+        `Secret ${PLATFORM_NAMESPACES.keycloak}/${KEYCLOAK_CLIENTS_SECRET} key ${clientSecretEnv(client.client)} (ExternalSecret, from Vault)`,
+      );
+    }
     return {
       secret: secret.name,
       namespace: secret.namespace,
@@ -177,7 +184,6 @@ export const VAULT_OIDC_PATH = 'platform/oidc/vault';
 export function requiredBootstrapSecrets(platform: PlatformDefinition): RequiredSecret[] {
   const server = platform.vault.server ?? 'https://';
   const required: RequiredSecret[] = [
-    { ref: PLATFORM_SECRETS.argocdOidc, phase: COMPONENTS.argocd.phase },
     { ref: PLATFORM_SECRETS.keycloakAdmin, phase: COMPONENTS.keycloak.phase },
     { ref: PLATFORM_SECRETS.keycloakDatabase, phase: COMPONENTS.keycloak.phase },
     { ref: PLATFORM_SECRETS.grafanaAdmin, phase: COMPONENTS.grafana.phase },
@@ -190,6 +196,43 @@ export function requiredBootstrapSecrets(platform: PlatformDefinition): Required
     required.push({ ref: PLATFORM_SECRETS.vaultTransitToken, phase: COMPONENTS.vault.phase });
   }
   return required;
+}
+
+/** A confidential OIDC client's secret as keycloak-config-cli reads it: from Vault, at the handover path. */
+export interface KeycloakClientSecret {
+  readonly client: OidcClient;
+  readonly path: string;
+  readonly key: string;
+}
+
+/**
+ * Keycloak must know each confidential client's secret too: ESO reads it from Vault (where the handover put
+ * it) into one Secret in Keycloak's namespace. Clients whose secret is not handed over are left out
+ * (validation refuses that).
+ */
+export function keycloakClientSecrets(platform: PlatformDefinition): KeycloakClientSecret[] {
+  const found: KeycloakClientSecret[] = [];
+  for (const client of oidcClients(platform)) {
+    if (client.secret === undefined) continue;
+    const declared = platform.bootstrapSecrets.find((s) => s.name === client.secret?.ref.name);
+    if (declared === undefined || !handsOverToVault(declared)) continue;
+    found.push({ client, path: declared.handover.path, key: client.secret.key });
+  }
+  return found;
+}
+
+/**
+ * Every platform namespace with its own SecretStore, and the exact Vault paths its ESO role reads: the
+ * handed-over secrets served there, and for Keycloak's namespace the confidential clients' secrets.
+ */
+export function platformEsoPaths(platform: PlatformDefinition): [string, string[]][] {
+  const paths = new Map<string, Set<string>>();
+  const add = (ns: string, path: string) => paths.set(ns, (paths.get(ns) ?? new Set()).add(path));
+  for (const [ns, secrets] of esoServedByNamespace(platform)) for (const s of secrets) add(ns, s.handover.path);
+  for (const { path } of keycloakClientSecrets(platform)) add(PLATFORM_NAMESPACES.keycloak, path);
+  return [...paths.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([ns, set]) => [ns, [...set].sort()]);
 }
 
 /** What a namespace's ESO role may read: a tenant's approved prefixes (and below), or exact paths. */
@@ -205,9 +248,7 @@ export interface ApprovedVaultPaths {
  */
 export function approvedVaultPaths(model: PlatformModel): Map<string, ApprovedVaultPaths> {
   return new Map<string, ApprovedVaultPaths>([
-    ...esoServedByNamespace(model.platform).map(
-      ([ns, secrets]) => [ns, { paths: secrets.map((s) => s.handover.path), exact: true }] as const,
-    ),
+    ...platformEsoPaths(model.platform).map(([ns, paths]) => [ns, { paths, exact: true }] as const),
     ...model.namespaces.map((ns) => [ns.name, { paths: ns.definition.vault.approvedPrefixes, exact: false }] as const),
   ]);
 }

@@ -1,5 +1,6 @@
 export { BOOKKEEPING_OWNS, GITATTRIBUTES_FILE, MANIFEST_FILE, parseManifest } from './bookkeeping.js';
 export {
+  type ApprovedVaultPaths,
   type Authority,
   approvedVaultPaths,
   authorityLedger,
@@ -11,8 +12,11 @@ export {
   esoServedByNamespace,
   type HandedOverSecret,
   handsOverToVault,
+  type KeycloakClientSecret,
   KSOPS_GENERATOR_FILE,
+  keycloakClientSecrets,
   type LedgerRow,
+  platformEsoPaths,
   type RequiredSecret,
   requiredBootstrapSecrets,
   SEALED_DIR,
@@ -101,6 +105,7 @@ export { chartValuesPath, ESO_SUBDIR, namespaceOutputDir, OUTPUT_DIRS } from './
 export { loadDefinitions, NAMESPACES_DIR, PLATFORM_FILE } from './load-definitions.js';
 export { DEFAULT_POD_SECURITY, DEFAULT_REFRESH_INTERVAL, type NamespaceModel, type PlatformModel } from './model.js';
 export { getReservedReason, PLATFORM_NAMESPACES } from './names.js';
+export { clientSecretEnv, KEYCLOAK_CLIENTS_SECRET, type OidcClient, oidcClients } from './oidc-clients.js';
 export { allOwnedPrefixes, loadModel, type PipelineResult, runPipeline } from './pipeline.js';
 export { ingressTlsSecret, PLATFORM_SECRETS, type PlatformSecretRef } from './platform-secrets.js';
 export { buildRepoView, type RepoObject, type RepoView } from './repo-view.js';

@@ -22,13 +22,6 @@ export const PLATFORM_SECRETS = {
     keys: ['keys.txt'],
     consumer: 'argocd-repo-server (KSOPS)',
   },
-  /** Argo CD's OIDC client secret; Argo CD reads labelled Secrets through `$name:key`. */
-  argocdOidc: {
-    name: 'argocd-oidc',
-    namespace: PLATFORM_NAMESPACES.argocd,
-    keys: ['clientSecret'],
-    consumer: 'argocd-server',
-  },
   vaultTls: {
     name: 'vault-tls',
     namespace: PLATFORM_NAMESPACES.vault,

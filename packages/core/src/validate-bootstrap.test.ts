@@ -66,7 +66,6 @@ describe('the inventory of a platform', () => {
   it('passes with exactly the secrets the components read (TEST_BOOTSTRAP_SECRETS, https Vault, KMS seal)', () => {
     expect(validate(platformData())).toEqual([]);
     expect(TEST_BOOTSTRAP_SECRETS.map((s) => s.name)).toEqual([
-      'argocd-oidc',
       'keycloak-admin',
       'keycloak-db',
       'grafana-admin',
@@ -132,10 +131,10 @@ describe('E_BOOTSTRAP_SECRET_UNDECLARED', () => {
     );
   });
 
-  it('a phase-1 secret is hinted to stay in Git, Vault’s OIDC secret to go to platform/oidc/vault', () => {
+  it('a secret read before ESO serves anything is hinted to stay in Git, Vault’s OIDC secret to go to platform/oidc/vault', () => {
     const hint = (name: string) => validate(withInventory((s) => s.filter((x) => x.name !== name)))[0]?.hint ?? '';
-    expect(hint('argocd-oidc')).toContain(
-      "phase: 1, consumer: '...', suppliedBy: '...', handover: { to: 'none', reason: '...' }",
+    expect(hint('vault-tls')).toContain(
+      "phase: 3, consumer: '...', suppliedBy: '...', handover: { to: 'none', reason: '...' }",
     );
     expect(hint('vault-oidc')).toContain(
       "phase: 3, consumer: '...', suppliedBy: '...', handover: { to: 'vault', path: 'platform/oidc/vault' }",
@@ -249,19 +248,21 @@ describe('E_BOOTSTRAP_SECRET_KEYS', () => {
 
 describe('E_BOOTSTRAP_SECRET_PHASE', () => {
   it('fails a secret declared for a later phase than its reader reads it in', () => {
-    const i = indexOf('argocd-oidc');
-    expect(validate(withSecret('argocd-oidc', (s) => ({ ...s, phase: 2 })))).toEqual([
+    const i = indexOf('vault-tls');
+    expect(validate(withSecret('vault-tls', (s) => ({ ...s, phase: 4 })))).toEqual([
       {
         severity: 'error',
         code: 'E_BOOTSTRAP_SECRET_PHASE',
         file: PLATFORM_FILE,
         path: `bootstrapSecrets[${i}].phase`,
-        message: 'bootstrap secret "argocd-oidc" is declared for phase 2, but argocd-server reads it in phase 1',
-        hint: 'set phase: 1',
+        message:
+          'bootstrap secret "vault-tls" is declared for phase 4, but vault (listener and raft peers) reads it in phase 3',
+        hint: 'set phase: 3',
       },
     ]);
-    expect(codes(validate(withSecret('vault-tls', (s) => ({ ...s, phase: 4 }))))).toEqual([
-      ['E_BOOTSTRAP_SECRET_PHASE', `bootstrapSecrets[${indexOf('vault-tls')}].phase`],
+    // A handed-over secret too: vault-oidc in phase 4 would reach Vault after its configurer reads it.
+    expect(codes(validate(withSecret('vault-oidc', (s) => ({ ...s, phase: 4 }))))).toEqual([
+      ['E_BOOTSTRAP_SECRET_PHASE', `bootstrapSecrets[${indexOf('vault-oidc')}].phase`],
     ]);
   });
 
@@ -292,15 +293,22 @@ describe('E_BOOTSTRAP_HANDOVER_ARGOCD', () => {
     ]);
   });
 
-  it('Argo CD’s own OIDC secret handed over is both in argocd and too early', () => {
-    const i = indexOf('argocd-oidc');
-    const issues = validate(
-      withSecret('argocd-oidc', (s) => ({ ...s, handover: { to: 'vault', path: 'platform/argocd/oidc' } })),
-    );
+  it('Argo CD’s repository credentials handed over are both in argocd and too early', () => {
+    const i = TEST_BOOTSTRAP_SECRETS.length;
+    const repo = entry({
+      name: 'argocd-repo',
+      namespace: 'argocd',
+      keys: ['url', 'password'],
+      phase: 1,
+      labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+      handover: { to: 'vault', path: 'platform/argocd/repo' },
+    });
+    const issues = validate(withInventory((s) => [...s, repo]));
     expect(codes(issues)).toEqual([
       ['E_BOOTSTRAP_HANDOVER_ARGOCD', `bootstrapSecrets[${i}].handover`],
       ['E_BOOTSTRAP_HANDOVER_TOO_EARLY', `bootstrapSecrets[${i}].handover`],
     ]);
+    expect(issues[0]?.message).toContain('"argocd-repo" is read in namespace argocd but handed over to Vault');
   });
 
   it('passes an argocd secret that stays in Git', () => {
@@ -383,10 +391,65 @@ describe('E_BOOTSTRAP_HANDOVER_PATH', () => {
     ).toEqual(expected());
   });
 
-  it('fails vault-oidc kept in Git', () => {
-    expect(validate(withSecret('vault-oidc', (s) => ({ ...s, handover: { to: 'none', reason: 'no' } })))).toEqual(
-      expected(),
+  it('fails vault-oidc kept in Git once, with the one path that fixes it (not also E_BOOTSTRAP_HANDOVER_REQUIRED)', () => {
+    const issues = validate(withSecret('vault-oidc', (s) => ({ ...s, handover: { to: 'none', reason: 'no' } })));
+    expect(issues).toEqual(expected());
+  });
+});
+
+describe('E_BOOTSTRAP_HANDOVER_REQUIRED', () => {
+  it('fails grafana-oidc kept in Git: keycloak-config-cli reads the client secret from Vault', () => {
+    expect(validate(withSecret('grafana-oidc', (s) => ({ ...s, handover: { to: 'none', reason: 'tests' } })))).toEqual([
+      {
+        severity: 'error',
+        code: 'E_BOOTSTRAP_HANDOVER_REQUIRED',
+        file: PLATFORM_FILE,
+        path: `bootstrapSecrets[${indexOf('grafana-oidc')}].handover`,
+        message:
+          'bootstrap secret "grafana-oidc" is the secret of the Keycloak client "grafana", which keycloak-config-cli reads from Vault, but it is not handed over to Vault',
+        hint: "set handover: { to: 'vault', path: 'platform/grafana/grafana-oidc' }",
+      },
+    ]);
+  });
+
+  it('fails every confidential client’s secret kept in Git, one issue each', () => {
+    const kept = withInventory((secrets) =>
+      secrets.map((s) =>
+        s.name === 'grafana-oidc' || s.name === 'backstage-oidc'
+          ? { ...s, handover: { to: 'none' as const, reason: 'tests' } }
+          : s,
+      ),
     );
+    expect(codes(validate(kept))).toEqual([
+      ['E_BOOTSTRAP_HANDOVER_REQUIRED', `bootstrapSecrets[${indexOf('grafana-oidc')}].handover`],
+      ['E_BOOTSTRAP_HANDOVER_REQUIRED', `bootstrapSecrets[${indexOf('backstage-oidc')}].handover`],
+    ]);
+  });
+
+  it('the hinted handover, applied, makes the platform valid', () => {
+    const [issue] = validate(
+      withSecret('backstage-oidc', (s) => ({ ...s, handover: { to: 'none', reason: 'tests' } })),
+    );
+    expect(issue?.code).toBe('E_BOOTSTRAP_HANDOVER_REQUIRED');
+    const literal = /^set handover: (\{.*\})$/.exec(issue?.hint ?? '');
+    const handover = parse(literal?.[1] ?? '') as BootstrapSecret['handover'];
+    expect(handover).toEqual({ to: 'vault', path: 'platform/backstage/backstage-oidc' });
+    expect(validate(withSecret('backstage-oidc', (s) => ({ ...s, handover })))).toEqual([]);
+  });
+
+  it('passes the client secrets handed over to any path, and a non-client secret kept in Git', () => {
+    expect(
+      validate(withSecret('grafana-oidc', (s) => ({ ...s, handover: { to: 'vault', path: 'platform/elsewhere/x' } }))),
+    ).toEqual([]);
+    expect(
+      validate(withSecret('grafana-admin', (s) => ({ ...s, handover: { to: 'none', reason: 'break-glass' } }))),
+    ).toEqual([]);
+  });
+
+  it('reports an undeclared client secret once, as undeclared', () => {
+    expect(codes(validate(withInventory((s) => s.filter((x) => x.name !== 'grafana-oidc'))))).toEqual([
+      ['E_BOOTSTRAP_SECRET_UNDECLARED', 'bootstrapSecrets'],
+    ]);
   });
 });
 

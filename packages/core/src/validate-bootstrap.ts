@@ -7,6 +7,7 @@ import { handsOverToVault, requiredBootstrapSecrets, SEED_PREFIX } from './boots
 import type { PlatformDefinition } from './generated/platform.js';
 import { type Issue, issue } from './issues.js';
 import { PLATFORM_NAMESPACES } from './names.js';
+import { oidcClients } from './oidc-clients.js';
 import { describeValue } from './schema-validate.js';
 
 const PLATFORM_NAMESPACE_SET: ReadonlySet<string> = new Set(Object.values(PLATFORM_NAMESPACES));
@@ -161,6 +162,25 @@ export function checkBootstrapInventory(platform: PlatformDefinition, file: stri
         );
       }
     }
+  }
+  // Keycloak reads every confidential client's secret from Vault: it must be handed over there. A secret
+  // with a required path of its own (vault-oidc) is reported above, with that path.
+  const withOwnPath = new Set(
+    requiredBootstrapSecrets(platform)
+      .filter((r) => r.vaultOnly !== undefined)
+      .map((r) => r.ref.name),
+  );
+  for (const client of oidcClients(platform)) {
+    if (client.secret === undefined || withOwnPath.has(client.secret.ref.name)) continue;
+    const index = platform.bootstrapSecrets.findIndex((s) => s.name === client.secret?.ref.name);
+    const declared = platform.bootstrapSecrets[index];
+    if (declared === undefined || handsOverToVault(declared)) continue;
+    at(
+      `bootstrapSecrets[${index}].handover`,
+      'E_BOOTSTRAP_HANDOVER_REQUIRED',
+      `bootstrap secret ${describeValue(declared.name)} is the secret of the Keycloak client ${describeValue(client.clientId)}, which keycloak-config-cli reads from Vault, but it is not handed over to Vault`,
+      `set handover: { to: 'vault', path: 'platform/${declared.namespace}/${declared.name}' }`,
+    );
   }
   return issues;
 }

@@ -1,8 +1,9 @@
 /**
  * The platform's own Secrets after the handover (phase 4), as generated from the example: per platform
  * namespace one ServiceAccount, one SecretStore on the namespace's own Vault role, and one ExternalSecret per
- * handed-over secret writing the Secret the consumer reads. Checked against the upstream schemas, the
- * invariants and the real `kubectl kustomize`.
+ * handed-over secret writing the Secret the consumer reads; in Keycloak's namespace also one ExternalSecret
+ * gathering the confidential OIDC clients' secrets for keycloak-config-cli. Checked against the upstream
+ * schemas, the invariants and the real `kubectl kustomize`.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,12 @@ import {
 import { type ISecretStore, SecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import {
   type Artifact,
+  approvedVaultPaths,
   type BootstrapSecret,
   checkInvariants,
+  clientSecretEnv,
+  KEYCLOAK_CLIENTS_SECRET,
+  oidcClients,
   type PlatformModel,
   type RepoObject,
   renderFile,
@@ -77,6 +82,9 @@ const SERVED = {
   keycloak: ['keycloak-admin', 'keycloak-db'],
 } as const;
 
+/** ExternalSecrets beside the served ones: Keycloak's copy of the confidential clients' secrets. */
+const CLIENTS: Readonly<Record<string, readonly string[]>> = { keycloak: ['keycloak-clients'] };
+
 describe('kubernetes/platform-secrets/ of the example', () => {
   it('has one file per platform namespace ESO serves, and a kustomization listing exactly them', () => {
     expect(PLATFORM_SECRETS_DIR).toBe(DIR);
@@ -95,13 +103,14 @@ describe('kubernetes/platform-secrets/ of the example', () => {
   });
 
   it.each(Object.entries(SERVED))(
-    '%s.yaml: one ServiceAccount, one SecretStore on role eso-<ns>, one ExternalSecret per served secret',
+    '%s.yaml: one ServiceAccount, one SecretStore on role eso-<ns>, one ExternalSecret per served secret (and keycloak-clients)',
     (namespace, names) => {
       const documents = documentsOf(artifacts, `${DIR}${namespace}.yaml`);
+      const clients = CLIENTS[namespace] ?? [];
       expect(documents.map((d) => d.kind)).toEqual([
         'ServiceAccount',
         'SecretStore',
-        ...names.map(() => 'ExternalSecret'),
+        ...[...names, ...clients].map(() => 'ExternalSecret'),
       ]);
       for (const d of documents) expect((d.metadata as { namespace: string }).namespace).toBe(namespace);
 
@@ -125,8 +134,9 @@ describe('kubernetes/platform-secrets/ of the example', () => {
       });
 
       const externalSecrets = ofKind(documents, 'ExternalSecret') as unknown as IExternalSecret[];
-      expect(externalSecrets.map((e) => e.metadata?.name)).toEqual([...names]);
-      for (const externalSecret of externalSecrets) {
+      expect(externalSecrets.map((e) => e.metadata?.name)).toEqual([...names, ...clients]);
+      // keycloak-clients is checked on its own below.
+      for (const externalSecret of externalSecrets.slice(0, names.length)) {
         const secret = declared(String(externalSecret.metadata?.name));
         if (secret.handover.to !== 'vault') throw new Error(`${secret.name} is not handed over`);
         expect(externalSecret.spec).toEqual({
@@ -144,7 +154,8 @@ describe('kubernetes/platform-secrets/ of the example', () => {
     const objects = artifacts
       .filter((a) => !a.path.endsWith('kustomization.yaml'))
       .flatMap((a) => a.documents as Obj[]);
-    expect(objects).toHaveLength(3 * 2 + 5);
+    // A ServiceAccount and a SecretStore per namespace, five served secrets, and keycloak-clients.
+    expect(objects).toHaveLength(3 * 2 + 5 + 1);
     for (const object of objects) {
       const validate = () => {
         if (object.kind === 'ServiceAccount') new ServiceAccount(object as never).validate();
@@ -162,11 +173,11 @@ describe('kubernetes/platform-secrets/ of the example', () => {
       .filter((d) => d.kind === 'ExternalSecret')
       .map((d) => (d.spec as { target: { name: string } }).target.name);
     const kept = model.platform.bootstrapSecrets.filter((s) => s.handover.to === 'none').map((s) => s.name);
-    expect(kept).toEqual(['argocd-repo', 'argocd-oidc', 'vault-tls']);
+    expect(kept).toEqual(['argocd-repo', 'vault-tls']);
     for (const name of [...kept, 'vault-oidc']) expect(targets, name).not.toContain(name);
     expect(declared('vault-oidc')).toMatchObject({ phase: 3, handover: { to: 'vault' } });
     expect(artifacts.some((a) => a.path.includes('vault') || a.path.includes('argocd'))).toBe(false);
-    expect(targets.sort()).toEqual(Object.values(SERVED).flat().sort());
+    expect(targets.sort()).toEqual([...Object.values(SERVED).flat(), ...Object.values(CLIENTS).flat()].sort());
   });
 
   it('the content of each file is exactly its documents', () => {
@@ -217,6 +228,138 @@ describe('kubernetes/platform-secrets/ of the example', () => {
               ...object,
               spec: { ...(object.spec as Obj), dataFrom: [{ extract: { key: 'platform/grafana/admin/deeper' } }] },
             }
+          : object,
+    }));
+    const issues = checkInvariants({ model, objects });
+    expect(issues.map((i) => [i.code, i.path])).toEqual([['E_ISO1', 'spec.dataFrom[0].extract.key']]);
+  });
+});
+
+describe('keycloak-clients: the confidential clients’ secrets for keycloak-config-cli', () => {
+  const FILE = `${DIR}keycloak.yaml`;
+  const clientsSecret = (list: readonly Artifact[] = artifacts) => {
+    const found = documentsOf(list, FILE).filter(
+      (d) => d.kind === 'ExternalSecret' && (d.metadata as { name: string }).name === KEYCLOAK_CLIENTS_SECRET,
+    );
+    return only(found);
+  };
+  /** keycloak.yaml as the repository view holds it, `change` applied to keycloak-clients. */
+  const keycloakObjects = (change: (object: Obj) => Obj = (o) => o): RepoObject[] =>
+    documentsOf(artifacts, FILE).map((object) => ({
+      file: FILE,
+      line: 1,
+      generated: true,
+      object: object === clientsSecret() ? change(object) : object,
+    }));
+  const withKey = (index: number, key: string) => (object: Obj) => {
+    const spec = object.spec as { data: { remoteRef: Obj }[] };
+    return {
+      ...object,
+      spec: {
+        ...spec,
+        data: spec.data.map((d, i) => (i === index ? { ...d, remoteRef: { ...d.remoteRef, key } } : d)),
+      },
+    };
+  };
+
+  it('validates against @kubernetes-models/external-secrets', () => {
+    expect(KEYCLOAK_CLIENTS_SECRET).toBe('keycloak-clients');
+    const object = clientsSecret();
+    expect(() => new ExternalSecret(object as never).validate()).not.toThrow();
+    expect(object).toMatchObject({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: {
+        name: 'keycloak-clients',
+        namespace: 'keycloak',
+        labels: { 'app.kubernetes.io/managed-by': 'platform-gen' },
+      },
+    });
+  });
+
+  it('reads exactly the three confidential clients’ secrets, one key each, with the defaults the API server sets', () => {
+    expect((clientsSecret() as unknown as IExternalSecret).spec).toEqual({
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'SecretStore', name: 'vault' },
+      target: { name: 'keycloak-clients', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      data: [
+        {
+          secretKey: 'VAULT_CLIENT_SECRET',
+          remoteRef: { key: 'platform/oidc/vault', property: 'client-secret', ...REMOTE_REF_DEFAULTS },
+        },
+        {
+          secretKey: 'GRAFANA_CLIENT_SECRET',
+          remoteRef: { key: 'platform/grafana/oidc', property: 'client-secret', ...REMOTE_REF_DEFAULTS },
+        },
+        {
+          secretKey: 'BACKSTAGE_CLIENT_SECRET',
+          remoteRef: { key: 'platform/backstage/oidc', property: 'AUTH_OIDC_CLIENT_SECRET', ...REMOTE_REF_DEFAULTS },
+        },
+      ],
+    });
+  });
+
+  it('each entry is a confidential client’s handover path and a key its bootstrap secret declares; Argo CD (public) has none', () => {
+    const data = (clientsSecret() as unknown as IExternalSecret).spec?.data ?? [];
+    const confidential = oidcClients(model.platform).filter((c) => c.secret !== undefined);
+    expect(confidential.map((c) => c.clientId)).toEqual(['vault', 'grafana', 'backstage']);
+    expect(data.map((d) => d.secretKey)).toEqual(confidential.map(clientSecretEnv));
+    confidential.forEach((client, i) => {
+      const secret = declared(client.secret?.ref.name ?? '');
+      if (secret.handover.to !== 'vault') throw new Error(`${secret.name} is not handed over`);
+      expect(data[i]?.remoteRef?.key, client.clientId).toBe(secret.handover.path);
+      expect(secret.keys, client.clientId).toContain(data[i]?.remoteRef?.property);
+    });
+    expect(data.map((d) => d.secretKey)).not.toContain('ARGOCD_CLIENT_SECRET');
+  });
+
+  it('a client whose secret is not handed over is left out (validation refuses it: E_BOOTSTRAP_HANDOVER_REQUIRED)', () => {
+    const kept = withSecret('grafana-oidc', (s) => ({ ...s, handover: { to: 'none', reason: 'tests' } }));
+    const data = (clientsSecret(platformSecretsArtifacts(kept)) as unknown as IExternalSecret).spec?.data ?? [];
+    expect(data.map((d) => d.secretKey)).toEqual(['VAULT_CLIENT_SECRET', 'BACKSTAGE_CLIENT_SECRET']);
+  });
+
+  it('ISO-1 and ISO-2 read the same list: Keycloak’s exact paths are its two secrets and the three clients’', () => {
+    const read = [
+      ...ofKind(documentsOf(artifacts, FILE), 'ExternalSecret').flatMap((d) => {
+        const spec = d.spec as IExternalSecret['spec'];
+        return [
+          ...(spec?.data ?? []).map((e) => e.remoteRef.key),
+          ...(spec?.dataFrom ?? []).map((e) => e.extract?.key ?? ''),
+        ];
+      }),
+    ];
+    // ISO-2 checks the eso-keycloak policy against this list (vault-config's tests), ISO-1 the ExternalSecrets.
+    expect(approvedVaultPaths(model).get('keycloak')).toEqual({ paths: [...new Set(read)].sort(), exact: true });
+    expect(approvedVaultPaths(model).get('keycloak')?.paths).toEqual([
+      'platform/backstage/oidc',
+      'platform/grafana/oidc',
+      'platform/keycloak/admin',
+      'platform/keycloak/db',
+      'platform/oidc/vault',
+    ]);
+    expect(checkInvariants({ model, objects: keycloakObjects() })).toEqual([]);
+  });
+
+  it('negative control: keycloak-clients reading a secret that is no client’s (grafana’s admin) is ISO-1', () => {
+    const issues = checkInvariants({ model, objects: keycloakObjects(withKey(1, 'platform/grafana/admin')) });
+    expect(issues.map((i) => [i.code, i.path])).toEqual([['E_ISO1', 'spec.data[1].remoteRef.key']]);
+    expect(issues[0]?.message).toContain('"platform/grafana/admin"');
+  });
+
+  it('negative control: a key below a client’s path is ISO-1 too (exact paths only)', () => {
+    const issues = checkInvariants({ model, objects: keycloakObjects(withKey(0, 'platform/oidc/vault/deeper')) });
+    expect(issues.map((i) => [i.code, i.path])).toEqual([['E_ISO1', 'spec.data[0].remoteRef.key']]);
+  });
+
+  it('negative control: only Keycloak may read a client’s path Keycloak reads (grafana reading Vault’s is ISO-1)', () => {
+    const objects: RepoObject[] = documentsOf(artifacts, `${DIR}grafana.yaml`).map((object) => ({
+      file: `${DIR}grafana.yaml`,
+      line: 1,
+      generated: true,
+      object:
+        object.kind === 'ExternalSecret' && (object.metadata as { name: string }).name === 'grafana-oidc'
+          ? { ...object, spec: { ...(object.spec as Obj), dataFrom: [{ extract: { key: 'platform/oidc/vault' } }] } }
           : object,
     }));
     const issues = checkInvariants({ model, objects });

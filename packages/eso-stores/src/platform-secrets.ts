@@ -7,23 +7,30 @@
 import {
   type Artifact,
   COMPONENTS,
+  clientSecretEnv,
   esoServedByNamespace,
+  KEYCLOAK_CLIENTS_SECRET,
   KINDS,
+  keycloakClientSecrets,
+  PLATFORM_NAMESPACES,
   type PlatformModel,
+  platformEsoPaths,
   yamlArtifact,
 } from '@platform-gen/core';
-import { externalSecret, secretStore, serviceAccount } from './stores.js';
+import { externalSecret, externalSecretFromEntries, secretStore, serviceAccount } from './stores.js';
 
 export const PLATFORM_SECRETS_DIR = `${COMPONENTS.platformSecrets.source.path}/`;
 
 export function platformSecretsArtifacts(model: PlatformModel): Artifact[] {
   const source = model.platformFile;
-  const served = esoServedByNamespace(model.platform);
-  const files = served.map(([namespace, secrets]) =>
+  const served = new Map(esoServedByNamespace(model.platform));
+  const clients = keycloakClientSecrets(model.platform);
+  const namespaces = platformEsoPaths(model.platform).map(([namespace]) => namespace);
+  const files = namespaces.map((namespace) =>
     yamlArtifact(`${PLATFORM_SECRETS_DIR}${namespace}.yaml`, source, [
       serviceAccount(model, namespace, source),
       secretStore(model, namespace, source),
-      ...secrets.map((secret) =>
+      ...(served.get(namespace) ?? []).map((secret) =>
         externalSecret(
           model,
           namespace,
@@ -37,10 +44,22 @@ export function platformSecretsArtifacts(model: PlatformModel): Artifact[] {
               },
         ),
       ),
+      // keycloak-config-cli sets each confidential client's secret from this Secret ($(env:<CLIENT>_CLIENT_SECRET)).
+      ...(namespace === PLATFORM_NAMESPACES.keycloak && clients.length > 0
+        ? [
+            externalSecretFromEntries(
+              model,
+              namespace,
+              source,
+              KEYCLOAK_CLIENTS_SECRET,
+              clients.map((c) => ({ secretKey: clientSecretEnv(c.client), key: c.path, property: c.key })),
+            ),
+          ]
+        : []),
     ]),
   );
   const kustomization = yamlArtifact(`${PLATFORM_SECRETS_DIR}kustomization.yaml`, source, [
-    { ...KINDS.Kustomization, resources: served.map(([namespace]) => `${namespace}.yaml`) },
+    { ...KINDS.Kustomization, resources: namespaces.map((namespace) => `${namespace}.yaml`) },
   ]);
   return [kustomization, ...files];
 }

@@ -81,6 +81,36 @@ export function externalSecretArtifact(model: PlatformModel, ns: NamespaceModel,
   ]);
 }
 
+/** One key of the written Secret, read from one property of one Vault secret. */
+export interface SecretEntry {
+  readonly secretKey: string;
+  readonly key: string;
+  readonly property: string;
+}
+
+/** An ExternalSecret gathering properties of several Vault secrets into one Secret (e.g. Keycloak's client secrets). */
+export function externalSecretFromEntries(
+  model: PlatformModel,
+  namespace: string,
+  source: string,
+  name: string,
+  entries: readonly SecretEntry[],
+) {
+  return {
+    ...KINDS.ExternalSecret,
+    metadata: { name, namespace, ...standardMetadata(model, source) },
+    spec: {
+      refreshInterval: DEFAULT_REFRESH_INTERVAL,
+      secretStoreRef: { kind: KINDS.SecretStore.kind, name: SECRET_STORE_NAME },
+      target: { name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      data: entries.map((entry) => ({
+        secretKey: entry.secretKey,
+        remoteRef: { key: entry.key, property: entry.property, ...REMOTE_REF_DEFAULTS },
+      })),
+    },
+  };
+}
+
 /** What the written Secret carries besides its data (type, labels). */
 export interface SecretShape {
   readonly type?: string;

@@ -19,6 +19,7 @@ import {
   oidcIssuer,
   type PlatformModel,
   type PolicyRule,
+  platformEsoPaths,
   policyToHcl,
   type RepoView,
   renderFile,
@@ -717,15 +718,31 @@ describe('the phase 3 handover', () => {
     }
   });
 
-  it('gives each platform namespace ESO serves a policy reading exactly its handover data paths: no glob, no list, no write', () => {
+  it('gives each platform namespace ESO serves a policy reading exactly its data paths (Keycloak’s with the clients’ secrets): no glob, no list, no write', () => {
     const mount = model.platform.vault.kvMount;
     const served = esoServedByNamespace(model.platform);
     expect(served.map(([ns]) => ns)).toEqual(['backstage', 'grafana', 'keycloak']);
+    const paths = new Map(platformEsoPaths(model.platform));
+    expect(Object.fromEntries(paths)).toEqual({
+      backstage: ['platform/backstage/oidc'],
+      grafana: ['platform/grafana/admin', 'platform/grafana/oidc'],
+      // Its own two secrets, and the secrets of the confidential clients vault, grafana and backstage.
+      keycloak: [
+        'platform/backstage/oidc',
+        'platform/grafana/oidc',
+        'platform/keycloak/admin',
+        'platform/keycloak/db',
+        'platform/oidc/vault',
+      ],
+    });
     for (const [ns, secrets] of served) {
       const artifact = file(artifacts, `policy-eso-${ns}.hcl`);
       expect(artifact.source).toBe(model.platformFile);
       const rules = rulesOf(artifact);
-      expect(rules).toEqual(secrets.map((s) => ({ path: `${mount}/data/${s.handover.path}`, capabilities: ['read'] })));
+      expect(rules).toEqual(
+        (paths.get(ns) ?? []).map((path) => ({ path: `${mount}/data/${path}`, capabilities: ['read'] })),
+      );
+      for (const secret of secrets) expect(paths.get(ns), ns).toContain(secret.handover.path);
       for (const rule of rules) {
         expect(rule.path, ns).not.toMatch(/[*+]/);
         expect(rule.path, ns).not.toContain('/metadata/');
@@ -773,6 +790,25 @@ describe('the phase 3 handover', () => {
         checkInvariants(viewOf(model, widen({ path, capabilities }))).map((i) => i.code),
         path,
       ).toEqual(['E_ISO2']);
+    }
+  });
+
+  it('only eso-keycloak reads the clients’ secrets: eso-grafana reading Vault’s OIDC secret is ISO-2', () => {
+    const mount = model.platform.vault.kvMount;
+    const clients = [`${mount}/data/platform/oidc/vault`, `${mount}/data/platform/backstage/oidc`];
+    for (const path of clients)
+      expect(rulesOf(file(artifacts, 'policy-eso-keycloak.hcl')).map((r) => r.path)).toContain(path);
+    for (const path of clients) {
+      const widened = artifacts.map((a) =>
+        a.path === `${FILES}policy-eso-grafana.hcl`
+          ? { ...a, documents: [{ name: 'eso-grafana', rules: [...rulesOf(a), { path, capabilities: ['read'] }] }] }
+          : a,
+      );
+      const issues = checkInvariants(viewOf(model, widened));
+      expect(
+        issues.map((i) => [i.code, i.path]),
+        path,
+      ).toEqual([['E_ISO2', `path["${path}"]`]]);
     }
   });
 

@@ -1,4 +1,4 @@
-import { esoServedByNamespace, type Generator, OUTPUT_DIRS } from '@platform-gen/core';
+import { type Generator, OUTPUT_DIRS, platformEsoPaths } from '@platform-gen/core';
 import { applierArtifacts, policyFile, roleFile } from './applier.js';
 import { esoPolicy, platformEsoPolicy, platformPolicies } from './policies.js';
 import { configurerRole, esoRole, esoRoleFor } from './roles.js';
@@ -17,10 +17,10 @@ export const vaultConfigGenerator: Generator = {
   name: '@platform-gen/vault-config',
   owns: [OUTPUT_DIRS.vaultConfig],
   generate(model) {
-    const served = esoServedByNamespace(model.platform);
+    const served = platformEsoPaths(model.platform);
     const policies = [
       ...platformPolicies(model),
-      ...served.map(([namespace, secrets]) => platformEsoPolicy(model, namespace, secrets)),
+      ...served.map(([namespace, paths]) => platformEsoPolicy(model, namespace, paths)),
       ...model.namespaces.map((ns) => esoPolicy(model, ns)),
     ];
     const roles = [

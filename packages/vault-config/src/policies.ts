@@ -4,7 +4,6 @@
  */
 import {
   esoVaultRoleName,
-  type HandedOverSecret,
   handsOverToVault,
   type NamespaceModel,
   PLATFORM_VAULT_PREFIX,
@@ -45,16 +44,12 @@ export function esoPolicy(model: PlatformModel, ns: NamespaceModel): NamedPolicy
  * ESO in a platform namespace reads exactly the paths its handed-over bootstrap secrets were copied to:
  * no prefix, no glob, no list.
  */
-export function platformEsoPolicy(
-  model: PlatformModel,
-  namespace: string,
-  secrets: readonly HandedOverSecret[],
-): NamedPolicy {
+export function platformEsoPolicy(model: PlatformModel, namespace: string, paths: readonly string[]): NamedPolicy {
   const mount = model.platform.vault.kvMount;
   return {
     name: esoVaultRoleName(namespace),
     source: model.platformFile,
-    rules: secrets.map((secret) => ({ path: `${mount}/data/${secret.handover.path}`, capabilities: ['read'] })),
+    rules: paths.map((path) => ({ path: `${mount}/data/${path}`, capabilities: ['read'] })),
   };
 }
 

@@ -5,11 +5,13 @@ import {
   checkInvariants,
   esoServedByNamespace,
   isUnderPrefix,
+  keycloakClientSecrets,
   type NamespaceDefinition,
   type NamespaceModel,
   type PlatformDefinition,
   type PlatformModel,
   type PolicyRule,
+  platformEsoPaths,
   type RepoView,
   validateDefinitions,
 } from '@platform-gen/core';
@@ -87,8 +89,10 @@ function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
 
 /** The model a shape describes, and the same definitions as the loader would return them. */
 function build(shape: Shape): { model: PlatformModel; loaded: Loaded } {
+  // The example's catalog is owned by the example's teams, which the shape replaces.
+  const { catalog: _catalog, ...base } = example;
   const platform: PlatformDefinition = {
-    ...example,
+    ...base,
     name: 'prop',
     vault: {
       ...example.vault,
@@ -190,24 +194,31 @@ describe('generated Vault policies and roles for arbitrary valid models', () => 
 
         const esoRoles = (view.roles ?? []).filter((r) => r.name.startsWith('eso-'));
         const esoPolicies = (view.policies ?? []).filter((p) => p.name.startsWith('eso-'));
-        // One per tenant namespace, and one per platform namespace ESO serves handed-over secrets in.
-        const served = esoServedByNamespace(model.platform);
-        expect(served.length).toBeGreaterThan(0);
+        // One per tenant namespace, and one per platform namespace with a SecretStore: where ESO serves
+        // handed-over secrets, and Keycloak's (the confidential clients' secrets).
+        const platformPaths = platformEsoPaths(model.platform);
+        const served = new Map(esoServedByNamespace(model.platform));
+        expect(served.size).toBeGreaterThan(0);
+        expect(platformPaths.map(([ns]) => ns)).toEqual(['backstage', 'grafana', 'keycloak']);
         expect(esoRoles.map((r) => r.name).sort()).toEqual(
-          [...model.namespaces.map((ns) => `eso-${ns.name}`), ...served.map(([ns]) => `eso-${ns}`)].sort(),
+          [...model.namespaces.map((ns) => `eso-${ns.name}`), ...platformPaths.map(([ns]) => `eso-${ns}`)].sort(),
         );
         expect(esoPolicies.map((p) => p.name).sort()).toEqual(esoRoles.map((r) => r.name).sort());
 
-        // A platform namespace's policy reads exactly its handover paths: no glob, no list, no write.
-        for (const [ns, secrets] of served) {
+        // A platform namespace's policy reads exactly its paths: no glob, no list, no write.
+        for (const [ns, paths] of platformPaths) {
           const own = `eso-${ns}`;
           const role = esoRoles.find((r) => r.name === own)?.role;
           expect(role?.bound_service_account_names).toEqual(['eso-vault']);
           expect(role?.bound_service_account_namespaces).toEqual([ns]);
           expect(role?.token_policies).toEqual([own]);
           expect(role?.audience).toBe(audience);
+          // Its handed-over secrets, and in Keycloak's namespace each confidential client's secret as well.
+          const clients = ns === 'keycloak' ? keycloakClientSecrets(model.platform).map((c) => c.path) : [];
+          const handedOver = (served.get(ns) ?? []).map((secret) => secret.handover.path);
+          expect(paths).toEqual([...new Set([...handedOver, ...clients])].sort());
           expect(esoPolicies.find((p) => p.name === own)?.rules).toEqual(
-            secrets.map((secret) => ({ path: `${kvMount}/data/${secret.handover.path}`, capabilities: ['read'] })),
+            paths.map((path) => ({ path: `${kvMount}/data/${path}`, capabilities: ['read'] })),
           );
         }
 

@@ -29,7 +29,6 @@ export const OIDC_CLIENT_IDS = { argocd: 'argocd', grafana: 'grafana', backstage
 export function argocdValues(model: PlatformModel): ArgoCdValues {
   const { platform } = model;
   const { identity } = platform;
-  const oidc = PLATFORM_SECRETS.argocdOidc;
   const sopsAge = PLATFORM_SECRETS.sopsAge;
   return {
     global: { domain: serviceHost(platform, 'argocd') },
@@ -45,8 +44,8 @@ export function argocdValues(model: PlatformModel): ArgoCdValues {
           name: 'Keycloak',
           issuer: oidcIssuer(platform),
           clientID: OIDC_CLIENT_IDS.argocd,
-          // `$<secret>:<key>`: a Secret labelled app.kubernetes.io/part-of=argocd: a bootstrap secret (SOPS, never Vault: VLT-1).
-          clientSecret: `$${oidc.name}:${oidc.keys[0]}`,
+          // A public client with PKCE (core/oidc-clients.ts): no client secret in Git or Vault (VLT-1).
+          enablePKCEAuthentication: true,
           requestedScopes: ['openid', 'profile', 'email', 'groups'],
         }),
         'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA,

@@ -292,7 +292,7 @@ describe('the authority ledger of the example', () => {
       'grafana-oidc',
       'backstage-oidc',
     ]);
-    expect(kept).toEqual(['argocd-repo', 'argocd-oidc', 'vault-tls']);
+    expect(kept).toEqual(['argocd-repo', 'vault-tls']);
     for (const name of handedOver) {
       expect(rowOf(name).authority, name).toEqual(['offline root', 'Git (SOPS)', 'Git (SOPS)', 'Vault', 'Vault']);
     }
@@ -307,18 +307,33 @@ describe('the authority ledger of the example', () => {
     }
   });
 
-  it('lists the Kubernetes copies: the seed and ESO’s Secret after a phase-4 handover, the consumer’s Secret otherwise', () => {
+  it('lists the Kubernetes copies: the seed and ESO’s Secret after a phase-4 handover, Keycloak’s copy of a client secret, the consumer’s Secret otherwise', () => {
     expect(rowOf('keycloak-admin').copies).toEqual([
       'Secret vault/bootstrap-keycloak-admin (from kubernetes/bootstrap/secrets/keycloak-admin.sops.yaml)',
       'Secret keycloak/keycloak-admin (ExternalSecret, from Vault)',
     ]);
-    // Read from Vault by the configurer: no Secret besides the seed.
+    // Read from Vault by the configurer: no Secret in vault besides the seed; Keycloak reads its copy from Vault.
     expect(rowOf('vault-oidc').copies).toEqual([
       'Secret vault/bootstrap-vault-oidc (from kubernetes/bootstrap/secrets/vault-oidc.sops.yaml)',
+      'Secret keycloak/keycloak-clients key VAULT_CLIENT_SECRET (ExternalSecret, from Vault)',
     ]);
-    expect(rowOf('argocd-oidc').copies).toEqual([
-      'Secret argocd/argocd-oidc (from kubernetes/bootstrap/secrets/argocd-oidc.sops.yaml)',
+    // A confidential client's secret: the consumer's Secret and Keycloak's, both written by ESO from Vault.
+    expect(rowOf('grafana-oidc').copies).toEqual([
+      'Secret vault/bootstrap-grafana-oidc (from kubernetes/bootstrap/secrets/grafana-oidc.sops.yaml)',
+      'Secret grafana/grafana-oidc (ExternalSecret, from Vault)',
+      'Secret keycloak/keycloak-clients key GRAFANA_CLIENT_SECRET (ExternalSecret, from Vault)',
     ]);
+    expect(rowOf('backstage-oidc').copies).toEqual([
+      'Secret vault/bootstrap-backstage-oidc (from kubernetes/bootstrap/secrets/backstage-oidc.sops.yaml)',
+      'Secret backstage/backstage-oidc (ExternalSecret, from Vault)',
+      'Secret keycloak/keycloak-clients key BACKSTAGE_CLIENT_SECRET (ExternalSecret, from Vault)',
+    ]);
+    // Kept in Git: only the consumer's own Secret.
+    expect(rowOf('argocd-repo').copies).toEqual([
+      'Secret argocd/argocd-repo (from kubernetes/bootstrap/secrets/argocd-repo.sops.yaml)',
+    ]);
+    // Argo CD signs in as a public client: no row for an Argo CD OIDC secret at all.
+    expect(rows.map((r) => r.secret)).not.toContain('argocd-oidc');
   });
 
   it('says how authority moves: once into Vault, never back; or never, with the reason', () => {
