@@ -29,12 +29,70 @@ export interface KeycloakConnection {
    * How long the Job waits for Keycloak to answer, e.g. 300s.
    */
   availabilityTimeout: string;
+  /**
+   * Secret (written by ESO from Vault) whose keys are the confidential clients' <CLIENT>_CLIENT_SECRET variables; the Job reads it whole into its environment.
+   */
+  clientsSecret: string;
 }
 /**
- * The realm as keycloak-config-cli reads it (Keycloak's RealmRepresentation).
+ * The realm as keycloak-config-cli reads it (Keycloak's RealmRepresentation; other keys pass through). Groups, client scopes and clients are managed: keycloak-config-cli removes the ones it created that are no longer listed.
  */
 export interface RealmRepresentation {
   realm: string;
   enabled: boolean;
+  displayName?: string;
+  groups: RealmGroup[];
+  clientScopes: RealmClientScope[];
+  clients: RealmClient[];
   [k: string]: unknown | undefined;
+}
+export interface RealmGroup {
+  /**
+   * Exactly the value of the groups claim.
+   */
+  name: string;
+}
+export interface RealmClientScope {
+  name: string;
+  protocol: 'openid-connect';
+  attributes: {
+    [k: string]: string | undefined;
+  };
+  protocolMappers: RealmProtocolMapper[];
+}
+export interface RealmProtocolMapper {
+  name: string;
+  protocol: 'openid-connect';
+  protocolMapper: string;
+  config: {
+    [k: string]: string | undefined;
+  };
+}
+/**
+ * An OpenID Connect client: authorization code flow with PKCE only.
+ */
+export interface RealmClient {
+  clientId: string;
+  name: string;
+  protocol: 'openid-connect';
+  enabled: boolean;
+  /**
+   * Public clients (PKCE, no secret) hold nothing to protect.
+   */
+  publicClient: boolean;
+  /**
+   * Only ever a reference keycloak-config-cli substitutes from its environment, never a value.
+   */
+  secret?: string;
+  standardFlowEnabled: boolean;
+  directAccessGrantsEnabled: false;
+  implicitFlowEnabled: false;
+  serviceAccountsEnabled: boolean;
+  redirectUris: string[];
+  webOrigins: string[];
+  attributes: {
+    [k: string]: string | undefined;
+  };
+  defaultClientScopes: string[];
+  optionalClientScopes: string[];
 }
