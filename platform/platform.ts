@@ -70,16 +70,6 @@ export default definePlatform({
       },
     },
     {
-      name: 'argocd-oidc',
-      namespace: 'argocd',
-      keys: ['clientSecret'],
-      labels: { 'app.kubernetes.io/part-of': 'argocd' },
-      phase: 1,
-      consumer: 'argocd-server: OIDC login through Keycloak',
-      suppliedBy: 'platform admins: random, the same value as the Keycloak client argocd',
-      handover: { to: 'none', reason: 'Argo CD has no Vault identity (VLT-1)' },
-    },
-    {
       name: 'vault-tls',
       namespace: 'vault',
       keys: ['tls.crt', 'tls.key', 'ca.crt'],
@@ -143,8 +133,29 @@ export default definePlatform({
       handover: { to: 'vault', path: 'platform/backstage/oidc' },
     },
   ],
+  // The portal's map of the platform: namespaces join a system with system: '<name>' in their namespace.ts.
+  catalog: {
+    domains: [{ name: 'commerce', description: 'Selling and getting paid', owner: 'storefront' }],
+    systems: [
+      { name: 'payments', description: 'Card payments, refunds and settlement', domain: 'commerce', owner: 'payments' },
+      { name: 'webshop', description: 'The public web shop', domain: 'commerce', owner: 'storefront' },
+    ],
+  },
   teams: [
-    { name: 'payments', group: 'team-payments', description: 'Card payments and refunds' },
-    { name: 'storefront', group: 'team-storefront', description: 'The public web shop' },
+    {
+      name: 'payments',
+      group: 'team-payments',
+      description: 'Card payments and refunds',
+      members: [
+        { username: 'alice', displayName: 'Alice Example', email: 'alice@example.com' },
+        { username: 'bob', displayName: 'Bob Example', email: 'bob@example.com' },
+      ],
+    },
+    {
+      name: 'storefront',
+      group: 'team-storefront',
+      description: 'The public web shop',
+      members: [{ username: 'carol', displayName: 'Carol Example', email: 'carol@example.com' }],
+    },
   ],
 });

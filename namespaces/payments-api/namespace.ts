@@ -4,6 +4,7 @@ export default defineNamespace({
   name: 'payments-api',
   team: 'payments',
   description: 'Public payments API',
+  system: 'payments',
   sources: [
     {
       name: 'api',

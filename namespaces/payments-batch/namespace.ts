@@ -4,5 +4,6 @@ export default defineNamespace({
   name: 'payments-batch',
   team: 'payments',
   description: 'Nightly settlement jobs',
+  system: 'payments',
   vault: { approvedPrefixes: ['payments/batch'] },
 });

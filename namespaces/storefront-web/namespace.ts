@@ -4,6 +4,7 @@ export default defineNamespace({
   name: 'storefront-web',
   team: 'storefront',
   description: 'The web shop frontend',
+  system: 'webshop',
   podSecurity: 'restricted',
   network: { ingressFrom: [{ namespace: 'ingress-nginx', ports: [8080] }] },
   sources: [

@@ -23,7 +23,10 @@ import { vaultValues } from './components/vault.js';
 import { type LocalChartSpec, localChartArtifacts, readTemplates } from './local-charts.js';
 import { GENERATED_TYPES_DIR, VALUES_SCHEMA_TYPES, valuesSchemaOrThrow } from './schemas.js';
 
-type UpstreamKey = Exclude<ComponentKey, 'bootstrapSecrets' | 'vaultConfig' | 'keycloakConfig' | 'platformSecrets'>;
+type UpstreamKey = Exclude<
+  ComponentKey,
+  'bootstrapSecrets' | 'vaultConfig' | 'keycloakConfig' | 'platformSecrets' | 'backstageCatalog'
+>;
 
 /** The builder of each upstream chart's values. */
 export const UPSTREAM_VALUES: { readonly [K in UpstreamKey]: (model: PlatformModel) => unknown } = {

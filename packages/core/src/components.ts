@@ -62,6 +62,7 @@ export const PHASE4_ORDER = {
   keycloak: 2,
   loki: 3,
   keycloakConfig: 3,
+  backstageCatalog: 3,
   grafana: 4,
   backstage: 4,
   workloads: 9,
@@ -185,6 +186,14 @@ export const COMPONENTS = {
       chart: 'grafana',
       version: '12.11.1',
     },
+  },
+  backstageCatalog: {
+    name: 'backstage-catalog',
+    namespace: PLATFORM_NAMESPACES.backstage,
+    phase: 4,
+    order: PHASE4_ORDER.backstageCatalog,
+    description: "The portal's catalog from the definitions: teams, people, domains, systems, namespaces, workloads",
+    source: { type: 'manifests', path: 'kubernetes/backstage-catalog' },
   },
   backstage: {
     name: 'backstage',

@@ -12,6 +12,7 @@ import { getReservedReason, reservedNamespaceList } from './names.js';
 import { describeValue, validateAgainstSchema } from './schema-validate.js';
 import { PLATFORM_VAULT_PREFIX } from './tenancy.js';
 import { checkBootstrapInventory } from './validate-bootstrap.js';
+import { checkCatalog, checkNamespaceSystem } from './validate-catalog.js';
 import { isUnderPrefix, prefixesOverlap } from './vault-paths.js';
 
 export interface ValidationResult {
@@ -138,6 +139,7 @@ function checkPlatform(platform: PlatformDefinition, file: string): Issue[] {
     }
   });
   issues.push(...checkBootstrapInventory(platform, file));
+  issues.push(...checkCatalog(platform, file));
   return issues;
 }
 
@@ -185,6 +187,7 @@ function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: Plat
         }),
       );
     }
+    if (platform !== undefined) issues.push(...checkNamespaceSystem(def, ns.file, platform));
     if (teams !== undefined && !teams.has(def.team)) {
       issues.push(
         issue({

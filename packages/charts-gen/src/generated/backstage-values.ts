@@ -13,12 +13,57 @@ export interface BackstageSettings {
    * Secrets (made by ESO) whose keys become env vars, e.g. AUTH_OIDC_CLIENT_SECRET.
    */
   extraEnvVarsSecrets: string[];
+  /**
+   * Pod volumes of the Backstage Deployment: the catalog ConfigMap.
+   */
+  extraVolumes: BackstageVolume[];
+  /**
+   * Mounts into the backend container; the chart renders extraVolumes only when this is set too.
+   */
+  extraVolumeMounts: BackstageVolumeMount[];
 }
 /**
- * app-config.yaml of the portal: URLs, sign-in through Keycloak, the catalog.
+ * app-config.yaml of the portal: URLs, sign-in through Keycloak, the catalog. The chart hands it to Backstage as it is: only the parts platform-gen relies on are typed.
  */
 export interface BackstageAppConfig {
+  catalog: BackstageCatalogConfig;
   [k: string]: unknown | undefined;
+}
+/**
+ * Where the catalog comes from and which kinds each source may bring.
+ */
+export interface BackstageCatalogConfig {
+  /**
+   * Kinds any location may bring; replaces the image's own app-config rules.
+   */
+  rules: BackstageCatalogRule[];
+  /**
+   * Static locations, read on start and refreshed by the catalog's processing loop.
+   */
+  locations: BackstageCatalogLocation[];
+}
+export interface BackstageCatalogRule {
+  allow: string[];
+}
+export interface BackstageCatalogLocation {
+  type: 'file' | 'url';
+  target: string;
+  /**
+   * Kinds this location (and every location it lists) may bring, beyond the global rules.
+   */
+  rules: BackstageCatalogRule[];
+}
+export interface BackstageVolume {
+  name: string;
+  configMap: BackstageConfigMapVolume;
+}
+export interface BackstageConfigMapVolume {
+  name: string;
+}
+export interface BackstageVolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly: true;
 }
 export interface BackstageIngress {
   enabled: boolean;

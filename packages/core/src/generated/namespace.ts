@@ -33,6 +33,11 @@ export interface NamespaceDefinition {
    * @maxItems 32
    */
   sources?: WorkloadSource[];
+  /**
+   * Backstage System the namespace belongs to (a platform catalog.systems[].name).
+   */
+  system?: string;
+  observability?: NamespaceObservability;
   vault: NamespaceVault;
 }
 /**
@@ -138,6 +143,15 @@ export interface WorkloadSource {
    * Branch, tag or commit to deploy.
    */
   targetRevision: string;
+}
+/**
+ * What the platform's observability collects from the namespace.
+ */
+export interface NamespaceObservability {
+  /**
+   * Prometheus picks up the namespace's ServiceMonitors and PodMonitors. Default true.
+   */
+  scrape?: boolean;
 }
 /**
  * What the namespace's ESO role may read from Vault.

@@ -26,6 +26,7 @@ export interface PlatformDefinition {
    * @maxItems 200
    */
   bootstrapSecrets: BootstrapSecret[];
+  catalog?: CatalogDefinition;
   /**
    * Teams that own namespaces. Each maps to one Keycloak group.
    *
@@ -306,6 +307,45 @@ export interface NoHandover {
    */
   reason: string;
 }
+/**
+ * How the Backstage catalog groups the platform's namespaces: business domains and the systems in them.
+ */
+export interface CatalogDefinition {
+  /**
+   * @maxItems 100
+   */
+  domains?: CatalogDomain[];
+  /**
+   * @maxItems 500
+   */
+  systems?: CatalogSystem[];
+}
+export interface CatalogDomain {
+  /**
+   * Backstage Domain name.
+   */
+  name: string;
+  description?: string;
+  /**
+   * Team that owns the domain (a teams[].name).
+   */
+  owner: string;
+}
+export interface CatalogSystem {
+  /**
+   * Backstage System name; namespaces join it with system: <name>.
+   */
+  name: string;
+  description?: string;
+  /**
+   * Domain the system belongs to (a catalog.domains[].name).
+   */
+  domain?: string;
+  /**
+   * Team that owns the system (a teams[].name).
+   */
+  owner: string;
+}
 export interface TeamDefinition {
   /**
    * Team name, referenced by namespace definitions.
@@ -319,4 +359,24 @@ export interface TeamDefinition {
    * One line on what the team does.
    */
   description?: string;
+  /**
+   * People in the team: Backstage User entities and the Group's members. Keycloak group membership itself is managed in Keycloak (or its identity provider).
+   *
+   * @maxItems 500
+   */
+  members?: TeamMember[];
+}
+export interface TeamMember {
+  /**
+   * Keycloak username (preferred_username), also the Backstage User name.
+   */
+  username: string;
+  /**
+   * Full name, for the portal.
+   */
+  displayName?: string;
+  /**
+   * E-mail address, for the portal.
+   */
+  email?: string;
 }
