@@ -2,7 +2,7 @@ export { APPLICATION_HEALTH_LUA, argocdValues, OIDC_CLIENT_IDS } from './compone
 export { backstageValues } from './components/backstage.js';
 export { externalSecretsValues } from './components/external-secrets.js';
 export { keycloakConfigValues, keycloakValues, realm } from './components/keycloak.js';
-export { grafanaValues, lokiValues, prometheusValues } from './components/observability.js';
+export { grafanaValues, lokiDatasources, lokiValues, prometheusValues } from './components/observability.js';
 export { VAULT_CLIENT_JOBS, vaultServerConfig, vaultValues } from './components/vault.js';
 export { assertNoTemplateSyntax, chartsGenerator, UPSTREAM_VALUES } from './generator.js';
 export { helmSchema } from './local-charts.js';

@@ -11,6 +11,7 @@ import {
   COMPONENTS,
   chartValuesPath,
   IMAGES,
+  KEYCLOAK_CLIENTS_SECRET,
   PLATFORM_SECRETS,
   PlatformError,
   type PlatformModel,
@@ -298,18 +299,20 @@ describe('Argo CD values', () => {
     ]);
   });
 
-  it('sign in through the Keycloak realm with a client secret taken from a Secret', () => {
-    const oidc = parseYaml(values('argocd').configs.cm['oidc.config']);
+  it('sign in through the Keycloak realm as a public client with PKCE: no client secret, not even a reference', () => {
+    const argocd = values('argocd');
+    const oidc = parseYaml(argocd.configs.cm['oidc.config']);
     expect(oidc).toEqual({
       name: 'Keycloak',
       issuer: `https://keycloak.${model.platform.domain}/realms/${model.platform.identity.realm}`,
       clientID: 'argocd',
-      clientSecret: `$${PLATFORM_SECRETS.argocdOidc.name}:${PLATFORM_SECRETS.argocdOidc.keys[0]}`,
+      enablePKCEAuthentication: true,
       requestedScopes: ['openid', 'profile', 'email', 'groups'],
     });
     expect(oidc.issuer).toBe('https://keycloak.platform.example.com/realms/platform');
-    // `$<secret>:<key>`: a reference Argo CD resolves, never the secret itself.
-    expect(oidc.clientSecret).toMatch(/^\$[a-z0-9-]+:[A-Za-z0-9_.-]+$/);
+    // The client is public (core/oidc-clients.ts): Argo CD's values name no OIDC Secret anywhere.
+    expect(oidc).not.toHaveProperty('clientSecret');
+    expect(JSON.stringify(argocd)).not.toContain('argocd-oidc');
   });
 });
 
@@ -497,7 +500,7 @@ describe('Keycloak values', () => {
 });
 
 describe('keycloak-config values', () => {
-  it('name the admin Secret, the image and the realm with every platform group', () => {
+  it('name the admin Secret, the clients’ Secret, the image and the realm with every platform group', () => {
     const config = values('keycloakConfig');
     expect(config.image).toEqual({
       repository: IMAGES.keycloakConfigCli.repository,
@@ -509,7 +512,10 @@ describe('keycloak-config values', () => {
       usernameKey: 'username',
       passwordKey: 'password',
       availabilityTimeout: '300s',
+      // Written by ESO from Vault (eso-stores): the confidential clients' <CLIENT>_CLIENT_SECRET variables.
+      clientsSecret: KEYCLOAK_CLIENTS_SECRET,
     });
+    expect(config.keycloak.clientsSecret).toBe('keycloak-clients');
     expect(config.realm.realm).toBe(model.platform.identity.realm);
     expect(config.realm.groups).toEqual([
       { name: 'platform-admins' },
@@ -545,7 +551,7 @@ describe('Grafana values', () => {
     expect(Object.keys(oauth).filter((key) => /secret|password/i.test(key))).toEqual([]);
   });
 
-  it('sign in through the realm only, admins as Admin and everyone else as Viewer', () => {
+  it('sign in through the realm only: admins as Admin, auditors and team members as Viewer, nobody else', () => {
     const grafana = values('grafana');
     const oauth = grafana['grafana.ini']['auth.generic_oauth'];
     const base = 'https://keycloak.platform.example.com/realms/platform/protocol/openid-connect';
@@ -554,7 +560,11 @@ describe('Grafana values', () => {
       `${base}/token`,
       `${base}/userinfo`,
     ]);
-    expect(oauth.role_attribute_path).toBe("contains(groups[*], 'platform-admins') && 'Admin' || 'Viewer'");
+    expect(oauth.role_attribute_path).toBe(
+      "contains(groups[*], 'platform-admins') && 'Admin' || contains(groups[*], 'platform-auditors') && 'Viewer' || contains(groups[*], 'team-payments') && 'Viewer' || contains(groups[*], 'team-storefront') && 'Viewer'",
+    );
+    // No fallback role: with role_attribute_strict a user in none of these groups cannot sign in.
+    expect(oauth.role_attribute_path).not.toMatch(/\|\| 'Viewer'$/);
     expect(oauth.role_attribute_strict).toBe(true);
     expect(oauth.allowed_groups.split(' ')).toEqual([
       'platform-admins',
@@ -655,7 +665,9 @@ describe('group names', () => {
       'g, ops-read, role:readonly',
     ]);
     const oauth = valuesIn(list, 'grafana')['grafana.ini']['auth.generic_oauth'];
-    expect(oauth.role_attribute_path).toBe("contains(groups[*], 'ops-root') && 'Admin' || 'Viewer'");
+    expect(oauth.role_attribute_path).toBe(
+      "contains(groups[*], 'ops-root') && 'Admin' || contains(groups[*], 'ops-read') && 'Viewer' || contains(groups[*], 'team-payments') && 'Viewer' || contains(groups[*], 'team-storefront') && 'Viewer'",
+    );
     expect(oauth.allowed_groups.split(' ')).toEqual(['ops-root', 'ops-read', 'team-payments', 'team-storefront']);
     expect(valuesIn(list, 'keycloakConfig').realm.groups).toEqual([
       { name: 'ops-root' },

@@ -2,7 +2,9 @@ import { argoAppsGenerator } from '@platform-gen/argo-apps';
 import { bootstrapGenerator } from '@platform-gen/bootstrap';
 import { chartsGenerator } from '@platform-gen/charts-gen';
 import type { Generator } from '@platform-gen/core';
+import { docsGenerator } from '@platform-gen/docs';
 import { esoStoresGenerator } from '@platform-gen/eso-stores';
+import { portalGenerator } from '@platform-gen/portal';
 import { tenantBaselineGenerator } from '@platform-gen/tenant-baseline';
 import { vaultConfigGenerator } from '@platform-gen/vault-config';
 
@@ -14,4 +16,6 @@ export const GENERATORS: readonly Generator[] = [
   argoAppsGenerator,
   chartsGenerator,
   bootstrapGenerator,
+  portalGenerator,
+  docsGenerator,
 ];

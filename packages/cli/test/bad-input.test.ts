@@ -197,8 +197,9 @@ const CASES: readonly BadInput[] = [
       repo.replace(PLATFORM, '  teams: [\n', `  teams: [\n    { name: 'payments', group: 'team-payments-twice' },\n`),
     code: 'E_TEAM_DUPLICATE',
     file: PLATFORM,
-    // The added entry comes first; the example's own payments entry (teams[1]) is the duplicate.
-    line: "{ name: 'payments', group: 'team-payments'",
+    // The added entry comes first; the example's own payments entry (teams[1], written over several lines
+    // since it lists members) is the duplicate: its name.
+    line: "      name: 'payments',",
   },
   {
     name: 'duplicate Keycloak group in platform.ts',

@@ -229,6 +229,8 @@ describe('Namespace and Pod Security', () => {
       'app.kubernetes.io/part-of': 'example',
       'platform-gen.io/tenant': 'payments-api',
       'platform-gen.io/team': 'payments',
+      // The example's payments-api sets no observability: Prometheus reads it.
+      'platform-gen.io/scrape': 'true',
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/enforce-version': 'latest',
       'pod-security.kubernetes.io/audit': 'restricted',

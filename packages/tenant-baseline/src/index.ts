@@ -9,6 +9,8 @@ import {
 } from './baseline.js';
 import { namespaceArtifact } from './namespace.js';
 
+export { rbacArtifact } from './baseline.js';
+
 /** The tenant baseline of every namespace, under kubernetes/namespaces/<ns>/. */
 export const tenantBaselineGenerator: Generator = {
   name: '@platform-gen/tenant-baseline',

@@ -49,7 +49,7 @@ describe('namespaceArtifact', () => {
     expect(parse(artifact.content, { version: '1.1' })).toEqual(artifact.documents?.[0]);
   });
 
-  it('builds the Namespace with ownership and restricted Pod Security labels by default', () => {
+  it('builds the Namespace with ownership, scrape and restricted Pod Security labels by default', () => {
     expect(namespaceObject(namespaceModel())).toEqual({
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -60,6 +60,8 @@ describe('namespaceArtifact', () => {
           'app.kubernetes.io/part-of': 'example',
           'platform-gen.io/tenant': 'payments-api',
           'platform-gen.io/team': 'payments',
+          // Prometheus reads the namespace unless observability.scrape is false (scrape.test.ts).
+          'platform-gen.io/scrape': 'true',
           ...podSecurity('restricted'),
         },
         annotations: {

@@ -1,25 +1,60 @@
 /**
  * Prometheus (kube-prometheus-stack without its Grafana), Loki (one multi-tenant binary behind the gateway)
- * and Grafana (sign-in through Keycloak, Prometheus as its datasource).
+ * and Grafana (sign-in through Keycloak, Prometheus and Loki as its datasources), with the tenancy taken from
+ * the definitions: which namespaces Prometheus reads, which role each group gets, one dashboard folder per
+ * team, and one Loki datasource per team whose tenants are exactly the team's namespaces.
  */
+import { createHash } from 'node:crypto';
 import {
   COMPONENTS,
   ingressTlsSecret,
+  LABEL_PREFIX,
   oidcIssuer,
+  PLATFORM_NAMESPACES,
   PLATFORM_SECRETS,
+  PlatformError,
   type PlatformModel,
   serviceHost,
 } from '@platform-gen/core';
-import type { GrafanaValues } from '../generated/grafana-values.js';
+import type {
+  GrafanaDashboardProvider,
+  GrafanaDatasource,
+  GrafanaEmptyDirMount,
+  GrafanaValues,
+} from '../generated/grafana-values.js';
 import type { LokiValues } from '../generated/loki-values.js';
-import type { PrometheusValues } from '../generated/prometheus-values.js';
+import type { PrometheusNamespaceSelector, PrometheusValues } from '../generated/prometheus-values.js';
 import { OIDC_CLIENT_IDS } from './argocd.js';
 
 const PROMETHEUS_FULLNAME = 'prometheus';
+const LOKI_FULLNAME = 'loki';
+
+/**
+ * Namespace label that keeps Prometheus out of a namespace: tenant-baseline sets it to "true" or "false" on
+ * every tenant Namespace (from `observability.scrape`); Prometheus skips only the "false" ones.
+ * (The same key is spelled in tenant-baseline/src/namespace.ts: it belongs in core's LABELS.)
+ */
+export const SCRAPE_LABEL = `${LABEL_PREFIX}/scrape`;
+
+/** Loki tenant of Vault's audit log: only the audit datasource names it. No tenant namespace may be called so. */
+export const AUDIT_LOG_TENANT = 'platform-audit';
 
 /** Prometheus' Service: `<fullname>-prometheus` in the monitoring namespace. */
 export function prometheusUrl(): string {
   return `http://${PROMETHEUS_FULLNAME}-prometheus.${COMPONENTS.prometheus.namespace}.svc:9090`;
+}
+
+/** Loki's gateway Service, `<fullname>-gateway` (the chart's loki.gatewayFullname), on its default port 80. */
+export function lokiGatewayUrl(): string {
+  return `http://${LOKI_FULLNAME}-gateway.${COMPONENTS.loki.namespace}.svc`;
+}
+
+/**
+ * Every namespace but those labelled scrape "false". NotIn also matches namespaces without the label, so the
+ * platform's own namespaces (which tenant-baseline does not label) are read too.
+ */
+export function scrapeNamespaceSelector(): PrometheusNamespaceSelector {
+  return { matchExpressions: [{ key: SCRAPE_LABEL, operator: 'NotIn', values: ['false'] }] };
 }
 
 export function prometheusValues(): PrometheusValues {
@@ -35,6 +70,13 @@ export function prometheusValues(): PrometheusValues {
         ruleSelectorNilUsesHelmValues: false,
         probeSelectorNilUsesHelmValues: false,
         scrapeConfigSelectorNilUsesHelmValues: false,
+        // ScrapeConfigs too: the chart's default for them is every namespace, which would let an opted-out
+        // namespace still be scraped through one.
+        serviceMonitorNamespaceSelector: scrapeNamespaceSelector(),
+        podMonitorNamespaceSelector: scrapeNamespaceSelector(),
+        ruleNamespaceSelector: scrapeNamespaceSelector(),
+        probeNamespaceSelector: scrapeNamespaceSelector(),
+        scrapeConfigNamespaceSelector: scrapeNamespaceSelector(),
       },
     },
   };
@@ -44,6 +86,7 @@ const off = { enabled: false };
 
 export function lokiValues(): LokiValues {
   return {
+    fullnameOverride: LOKI_FULLNAME,
     deploymentMode: 'Monolithic',
     loki: {
       auth_enabled: true,
@@ -60,6 +103,8 @@ export function lokiValues(): LokiValues {
           },
         ],
       },
+      // A team's datasource queries all its namespaces at once (X-Scope-OrgID: a|b).
+      querier: { multi_tenant_queries_enabled: true },
     },
     singleBinary: { replicas: 1 },
     read: { replicas: 0 },
@@ -73,9 +118,151 @@ export function lokiValues(): LokiValues {
   };
 }
 
-/** JMESPath from the token's groups to a Grafana role: admins administer, everyone else views. */
-function roleMapping(adminGroup: string): string {
-  return `contains(groups[*], '${adminGroup}') && 'Admin' || 'Viewer'`;
+/**
+ * A JMESPath raw string literal for `value`. `'` is escaped; a backslash is refused, because the go-jmespath
+ * versions Grafana has shipped disagree on what `\\` means, and a trailing one would swallow the closing
+ * quote; control characters are not allowed in raw strings at all.
+ */
+export function jmespathLiteral(value: string): string {
+  const bad = [...value].find((c) => c === '\\' || (c.codePointAt(0) ?? 0) < 0x20 || c === '\u007f');
+  if (bad !== undefined) {
+    throw new PlatformError(
+      'E_JMESPATH_VALUE',
+      `cannot quote ${JSON.stringify(value)} for Grafana's role mapping: it contains ${JSON.stringify(bad)}; ` +
+        'group names are DNS labels (lower-case letters, digits and "-")',
+    );
+  }
+  return `'${value.replaceAll("'", "\\'")}'`;
+}
+
+/**
+ * JMESPath from the token's groups to a Grafana role, first match wins: the admin group administers, the
+ * auditor group and every team group view (teams do not edit shared dashboards). Anyone else matches nothing,
+ * and with role_attribute_strict that means no sign-in.
+ */
+export function roleAttributePath(adminGroup: string, auditorGroup: string, teamGroups: readonly string[]): string {
+  const rules = new Map<string, 'Admin' | 'Viewer'>([[adminGroup, 'Admin']]);
+  for (const group of [auditorGroup, ...teamGroups]) if (!rules.has(group)) rules.set(group, 'Viewer');
+  return [...rules]
+    .map(([group, role]) => `contains(groups[*], ${jmespathLiteral(group)}) && ${jmespathLiteral(role)}`)
+    .join(' || ');
+}
+
+/** Grafana UIDs: at most 40 of [A-Za-z0-9_-]. Names that would not fit keep a readable head and a hash. */
+const UID_MAX = 40;
+/** Kubernetes volume names are DNS labels. */
+const VOLUME_NAME_MAX = 63;
+
+function boundedName(prefix: string, name: string, max: number): string {
+  const whole = `${prefix}${name}`;
+  if (whole.length <= max) return whole;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${whole.slice(0, max - hash.length - 1)}-${hash}`;
+}
+
+const byName = <T extends { readonly name: string }>(a: T, b: T): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/** The dashboards of team `<name>` live here: the chart mounts a provider's dashboards at this path. */
+export function teamDashboardsPath(team: string): string {
+  return `/var/lib/grafana/dashboards/${team}`;
+}
+
+/** One file provider per team, each into its own folder named after the team. */
+export function teamDashboardProviders(model: PlatformModel): GrafanaDashboardProvider[] {
+  return [...model.platform.teams].sort(byName).map((team) => ({
+    name: team.name,
+    orgId: 1,
+    folder: team.name,
+    folderUid: boundedName('team-', team.name, UID_MAX),
+    type: 'file',
+    disableDeletion: false,
+    allowUiUpdates: false,
+    options: { path: teamDashboardsPath(team.name) },
+  }));
+}
+
+/**
+ * An empty directory at each team provider's path. Without it Grafana finds the path missing, creates no
+ * folder, and its first provisioning pass stops at that provider (the others wait for their next poll).
+ */
+function teamDashboardDirs(model: PlatformModel): GrafanaEmptyDirMount[] {
+  return [...model.platform.teams].sort(byName).map((team) => ({
+    name: boundedName('team-dashboards-', team.name, VOLUME_NAME_MAX),
+    mountPath: teamDashboardsPath(team.name),
+  }));
+}
+
+function lokiDatasource(name: string, uid: string, tenants: readonly string[]): GrafanaDatasource {
+  return {
+    name,
+    uid,
+    type: 'loki',
+    access: 'proxy',
+    url: lokiGatewayUrl(),
+    isDefault: false,
+    editable: false,
+    jsonData: { httpHeaderName1: 'X-Scope-OrgID' },
+    secureJsonData: { httpHeaderValue1: tenants.join('|') },
+  };
+}
+
+/** Datasource names the platform keeps for itself: no team may be called like their suffix. */
+const PLATFORM_LOKI_DATASOURCES = { platform: 'Loki (platform)', audit: 'Loki (audit)' } as const;
+
+/**
+ * The Loki datasources, one tenant per namespace: one per team with exactly the team's namespaces (a team
+ * without namespaces has no logs and gets none: an empty X-Scope-OrgID is refused), `Loki (platform)` with
+ * every platform and tenant namespace, and `Loki (audit)` with Vault's audit log only.
+ */
+export function lokiDatasources(model: PlatformModel): GrafanaDatasource[] {
+  const tenantNamespaces = model.namespaces.map((ns) => ns.name);
+  if (tenantNamespaces.includes(AUDIT_LOG_TENANT)) {
+    throw new PlatformError(
+      'E_LOKI_TENANT_RESERVED',
+      `namespace "${AUDIT_LOG_TENANT}" would write its logs into the Loki tenant of Vault's audit log; rename the namespace`,
+    );
+  }
+  const reserved = new Set<string>(Object.keys(PLATFORM_LOKI_DATASOURCES));
+  const teams = [...model.platform.teams].sort(byName).flatMap((team) => {
+    if (reserved.has(team.name)) {
+      throw new PlatformError(
+        'E_GRAFANA_DATASOURCE_NAME',
+        `team "${team.name}" would get the datasource "Loki (${team.name})", which the platform keeps for itself; rename the team`,
+      );
+    }
+    const namespaces = model.namespaces
+      .filter((ns) => ns.definition.team === team.name)
+      .map((ns) => ns.name)
+      .sort();
+    if (namespaces.length === 0) return [];
+    return [lokiDatasource(`Loki (${team.name})`, boundedName('loki-team-', team.name, UID_MAX), namespaces)];
+  });
+  const platformTenants = [...new Set([...Object.values(PLATFORM_NAMESPACES), ...tenantNamespaces])].sort();
+  return [
+    ...teams,
+    lokiDatasource(PLATFORM_LOKI_DATASOURCES.platform, 'loki-platform', platformTenants),
+    lokiDatasource(PLATFORM_LOKI_DATASOURCES.audit, 'loki-audit', [AUDIT_LOG_TENANT]),
+  ];
+}
+
+/**
+ * Every datasource Grafana provisions, sorted by name, each with a UID derived from its name. Not the Loki
+ * datasources: Grafana OSS has no datasource permissions, so in the one shared organization every signed-in
+ * user could query every team's tenant and the audit log through them. They wait for one Grafana organization
+ * per team (generic_oauth org_mapping, datasources provisioned by orgId); `lokiDatasources` is that plan.
+ */
+export function grafanaDatasources(_model: PlatformModel): GrafanaDatasource[] {
+  const prometheus: GrafanaDatasource = {
+    name: 'Prometheus',
+    uid: 'prometheus',
+    type: 'prometheus',
+    access: 'proxy',
+    url: prometheusUrl(),
+    isDefault: true,
+    editable: false,
+  };
+  return [prometheus];
 }
 
 export function grafanaValues(model: PlatformModel): GrafanaValues {
@@ -85,7 +272,8 @@ export function grafanaValues(model: PlatformModel): GrafanaValues {
   const oidc = `${oidcIssuer(platform)}/protocol/openid-connect`;
   const admin = PLATFORM_SECRETS.grafanaAdmin;
   const client = PLATFORM_SECRETS.grafanaOidc;
-  const groups = [...new Set([identity.adminGroup, identity.auditorGroup, ...platform.teams.map((t) => t.group)])];
+  const teamGroups = platform.teams.map((t) => t.group);
+  const groups = [...new Set([identity.adminGroup, identity.auditorGroup, ...teamGroups])];
   return {
     'grafana.ini': {
       server: { root_url: `https://${host}` },
@@ -102,7 +290,7 @@ export function grafanaValues(model: PlatformModel): GrafanaValues {
         use_pkce: true,
         groups_attribute_path: 'groups',
         allowed_groups: groups.join(' '),
-        role_attribute_path: roleMapping(identity.adminGroup),
+        role_attribute_path: roleAttributePath(identity.adminGroup, identity.auditorGroup, teamGroups),
         role_attribute_strict: true,
       },
     },
@@ -112,13 +300,12 @@ export function grafanaValues(model: PlatformModel): GrafanaValues {
       GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: client.name, key: client.keys[0] } },
     },
     datasources: {
-      'datasources.yaml': {
-        apiVersion: 1,
-        datasources: [
-          { name: 'Prometheus', type: 'prometheus', access: 'proxy', url: prometheusUrl(), isDefault: true },
-        ],
-      },
+      'datasources.yaml': { apiVersion: 1, datasources: grafanaDatasources(model) },
     },
+    dashboardProviders: {
+      'dashboardproviders.yaml': { apiVersion: 1, providers: teamDashboardProviders(model) },
+    },
+    extraEmptyDirMounts: teamDashboardDirs(model),
     sidecar: {
       dashboards: { enabled: true, label: 'grafana_dashboard', searchNamespace: COMPONENTS.prometheus.namespace },
     },

@@ -3,6 +3,10 @@
  * The values platform-gen sets on the loki chart: one multi-tenant binary behind the gateway.
  */
 export interface LokiValues {
+  /**
+   * Fixed object names: the gateway is served at <name>-gateway.<namespace>.svc.
+   */
+  fullnameOverride: string;
   deploymentMode: 'SingleBinary' | 'Monolithic';
   loki: LokiConfig;
   singleBinary: LokiReplicas;
@@ -23,6 +27,7 @@ export interface LokiConfig {
   commonConfig: LokiCommonConfig;
   storage: LokiStorage;
   schemaConfig: LokiSchemaConfig;
+  querier: LokiQuerier;
 }
 export interface LokiCommonConfig {
   replication_factor: number;
@@ -46,6 +51,12 @@ export interface LokiPeriodConfig {
 export interface LokiIndexConfig {
   prefix: string;
   period: string;
+}
+/**
+ * Loki's querier block. Multi-tenant queries: a datasource may name several tenants, a|b.
+ */
+export interface LokiQuerier {
+  multi_tenant_queries_enabled: true;
 }
 export interface LokiReplicas {
   replicas: number;

@@ -37,4 +37,26 @@ export interface PrometheusSpec {
   ruleSelectorNilUsesHelmValues: boolean;
   probeSelectorNilUsesHelmValues: boolean;
   scrapeConfigSelectorNilUsesHelmValues: boolean;
+  serviceMonitorNamespaceSelector: PrometheusNamespaceSelector;
+  podMonitorNamespaceSelector: PrometheusNamespaceSelector;
+  ruleNamespaceSelector: PrometheusNamespaceSelector;
+  probeNamespaceSelector: PrometheusNamespaceSelector;
+  scrapeConfigNamespaceSelector: PrometheusNamespaceSelector;
+}
+/**
+ * Namespaces whose monitors, rules, probes and ScrapeConfigs Prometheus reads (a Kubernetes LabelSelector, handed to the Prometheus resource as it is): all but those labelled platform-gen.io/scrape=false.
+ */
+export interface PrometheusNamespaceSelector {
+  /**
+   * @minItems 1
+   */
+  matchExpressions: [PrometheusLabelSelectorRequirement, ...PrometheusLabelSelectorRequirement[]];
+}
+export interface PrometheusLabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn';
+  /**
+   * @minItems 1
+   */
+  values: [string, ...string[]];
 }

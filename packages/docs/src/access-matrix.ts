@@ -1,0 +1,246 @@
+/**
+ * docs/generated/access-matrix.md: who can reach what, for auditors who have Git and nothing else. Every cell
+ * is read back from the objects the other generators produce for the same model (AppProjects, RoleBindings,
+ * Vault policies and roles, Grafana's values), never derived a second time, so the page cannot disagree with
+ * what Argo CD applies.
+ */
+import { argoAppsGenerator } from '@platform-gen/argo-apps';
+import { argocdValues, grafanaValues, lokiDatasources } from '@platform-gen/charts-gen';
+import {
+  type Artifact,
+  esoVaultRoleName,
+  type NamespaceModel,
+  type PlatformModel,
+  platformEsoPaths,
+} from '@platform-gen/core';
+import { rbacArtifact } from '@platform-gen/tenant-baseline';
+import { vaultConfigGenerator } from '@platform-gen/vault-config';
+
+export const ACCESS_MATRIX_PATH = 'docs/generated/access-matrix.md';
+
+type Doc = Record<string, unknown>;
+
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function documents(artifacts: readonly Artifact[]): Doc[] {
+  return artifacts.flatMap((a) => (a.documents ?? []) as Doc[]);
+}
+
+interface ProjectRole {
+  readonly project: string;
+  readonly role: string;
+  readonly groups: readonly string[];
+  readonly policies: readonly string[];
+  readonly destinations: readonly string[];
+}
+
+function projectRoles(model: PlatformModel): ProjectRole[] {
+  const projects = documents(argoAppsGenerator.generate(model)).filter((d) => d.kind === 'AppProject');
+  return projects.flatMap((project) => {
+    const name = String((project.metadata as Doc).name);
+    const spec = project.spec as { roles?: Doc[]; destinations?: { namespace: string }[] };
+    return (spec.roles ?? []).map((role) => ({
+      project: name,
+      role: String(role.name),
+      groups: (role.groups as string[] | undefined) ?? [],
+      policies: (role.policies as string[] | undefined) ?? [],
+      destinations: (spec.destinations ?? []).map((d) => d.namespace),
+    }));
+  });
+}
+
+interface VaultAccess {
+  readonly policy: string;
+  readonly rules: readonly { path: string; capabilities: readonly string[] }[];
+  readonly boundTo: string;
+}
+
+function vaultAccess(model: PlatformModel): Map<string, VaultAccess> {
+  const artifacts = vaultConfigGenerator.generate(model);
+  const policies = new Map<string, { path: string; capabilities: string[] }[]>();
+  const roles = new Map<string, Doc>();
+  for (const doc of documents(artifacts)) {
+    if (Array.isArray(doc.rules))
+      policies.set(String(doc.name), doc.rules as { path: string; capabilities: string[] }[]);
+    else if (doc.role !== undefined) roles.set(String(doc.name), doc.role as Doc);
+  }
+  const access = new Map<string, VaultAccess>();
+  for (const [name, role] of roles) {
+    const accounts = (role.bound_service_account_names as string[] | undefined) ?? [];
+    const namespaces = (role.bound_service_account_namespaces as string[] | undefined) ?? [];
+    const policy = ((role.token_policies as string[] | undefined) ?? [])[0] ?? '';
+    access.set(name, {
+      policy,
+      rules: policies.get(policy) ?? [],
+      boundTo: namespaces.flatMap((ns) => accounts.map((sa) => `${ns}/${sa}`)).join(', '),
+    });
+  }
+  return access;
+}
+
+interface GrafanaView {
+  readonly allowedGroups: readonly string[];
+  readonly roleMapping: string;
+  /** Datasource name → Loki tenants it queries. */
+  readonly lokiTenants: ReadonlyMap<string, readonly string[]>;
+}
+
+function grafanaView(model: PlatformModel): GrafanaView {
+  const values = grafanaValues(model) as unknown as Doc;
+  const oauth = ((values['grafana.ini'] as Doc | undefined)?.['auth.generic_oauth'] ?? {}) as Doc;
+  // The Loki datasources are planned, not provisioned (no datasource permissions in Grafana OSS): shown as such.
+  const lokiTenants = new Map<string, string[]>();
+  for (const source of lokiDatasources(model)) {
+    const header = source.secureJsonData?.httpHeaderValue1;
+    lokiTenants.set(source.name, typeof header === 'string' ? header.split('|') : []);
+  }
+  return {
+    allowedGroups: String(oauth.allowed_groups ?? '')
+      .split(' ')
+      .filter((g) => g !== ''),
+    roleMapping: String(oauth.role_attribute_path ?? ''),
+    lokiTenants,
+  };
+}
+
+/** `g, <group>, role:<name>` lines of Argo CD's global policy.csv, by group. */
+function argocdGlobalRoles(model: PlatformModel): Map<string, string[]> {
+  const rbac = ((argocdValues(model) as unknown as Doc).configs as Doc | undefined)?.rbac as Doc | undefined;
+  const roles = new Map<string, string[]>();
+  for (const line of String(rbac?.['policy.csv'] ?? '').split('\n')) {
+    const [kind, subject, role] = line.split(',').map((x) => x.trim());
+    if (kind === 'g' && subject !== undefined && role !== undefined)
+      roles.set(subject, [...(roles.get(subject) ?? []), role]);
+  }
+  return roles;
+}
+
+/** Vault policies of each Keycloak group (files/group-<group>.policies, applied as external identity groups). */
+function vaultGroupPolicies(model: PlatformModel): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const artifact of vaultConfigGenerator.generate(model)) {
+    const match = /\/group-([^/]+)\.policies$/.exec(artifact.path);
+    if (match?.[1] === undefined) continue;
+    groups.set(
+      match[1],
+      artifact.content.split(/[\s,]+/).filter((p) => p !== ''),
+    );
+  }
+  return groups;
+}
+
+function rbacSubjects(model: PlatformModel, ns: NamespaceModel): string[] {
+  return documents([rbacArtifact(model, ns)])
+    .filter((d) => d.kind === 'RoleBinding')
+    .flatMap((binding) => {
+      const role = (binding.roleRef as Doc).name;
+      return ((binding.subjects as Doc[] | undefined) ?? []).map(
+        (s) => `${String(s.kind)} ${String(s.name)} → Role ${String(role)}`,
+      );
+    });
+}
+
+function rulesText(rules: VaultAccess['rules']): string {
+  return rules.map((r) => `${code(r.path)} ${r.capabilities.join('/')}`).join('<br>') || 'nothing';
+}
+
+export function accessMatrixMarkdown(model: PlatformModel): string {
+  const { platform } = model;
+  const roles = projectRoles(model);
+  const vault = vaultAccess(model);
+  const grafana = grafanaView(model);
+  const teamOf = new Map(platform.teams.map((t) => [t.name, t]));
+  const lines = [
+    '# Access matrix',
+    '',
+    'Who can reach what, read back from the objects this repository makes Argo CD apply. Each tenant namespace',
+    'belongs to one team, whose Keycloak group is the exact value of the `groups` claim everywhere below. Teams',
+    "never reach Vault: only their namespace's ESO ServiceAccount does, read-only, on the paths listed.",
+    '',
+    '## Tenant namespaces',
+    '',
+    '| namespace | team → group | Argo CD project: role (rights) | Kubernetes RBAC | Vault: ESO role → readable paths | Grafana / Loki |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const ns of model.namespaces) {
+    const team = teamOf.get(ns.definition.team);
+    const group = team?.group ?? '';
+    const argo = roles
+      .filter((r) => r.groups.includes(group) && r.destinations.includes(ns.name))
+      .map((r) => {
+        const rights = [
+          ...new Set(
+            r.policies.map((p) =>
+              p
+                .split(',')
+                .slice(2, 4)
+                .map((x) => x.trim())
+                .join(' '),
+            ),
+          ),
+        ];
+        return `${code(`${r.project}`)}: ${r.role} (${rights.join(', ')})`;
+      });
+    const esoRole = esoVaultRoleName(ns.name);
+    const access = vault.get(esoRole);
+    const loki = [...grafana.lokiTenants.entries()]
+      .filter(([, tenants]) => tenants.includes(ns.name))
+      .map(([name]) => `planned datasource ${code(name)} (not provisioned yet)`);
+    const grafanaCell = [
+      grafana.allowedGroups.includes(group) ? `${group} signs in` : `${group} cannot sign in`,
+      `Loki tenant ${code(ns.name)}`,
+      ...loki,
+    ].join('<br>');
+    lines.push(
+      `| ${code(ns.name)} | ${cell(ns.definition.team)} → ${code(group)} | ${argo.join('<br>') || 'none'} | ${rbacSubjects(model, ns).map(cell).join('<br>')} | ${access === undefined ? 'none' : `${code(esoRole)} (bound to ${access.boundTo}) →<br>${rulesText(access.rules)}`} | ${grafanaCell} |`,
+    );
+  }
+  lines.push('', '## Platform groups', '', '| group | Argo CD | Vault (OIDC login) | Grafana |', '|---|---|---|---|');
+  const globalRoles = argocdGlobalRoles(model);
+  const groupPolicies = vaultGroupPolicies(model);
+  for (const group of [platform.identity.adminGroup, platform.identity.auditorGroup]) {
+    const argo = [
+      ...(globalRoles.get(group) ?? []).map((role) => `policy.csv ${role}`),
+      ...roles.filter((r) => r.groups.includes(group)).map((r) => `${r.project}: ${r.role}`),
+    ];
+    lines.push(
+      `| ${code(group)} | ${cell(argo.join(', ') || 'none')} | ${(groupPolicies.get(group) ?? []).map((p) => `policy ${code(p)}`).join(', ') || 'none'} | ${grafana.allowedGroups.includes(group) ? 'signs in' : 'cannot sign in'} |`,
+    );
+  }
+  lines.push('', `Grafana's role mapping (JMESPath over the groups claim): ${code(grafana.roleMapping)}.`, '');
+  const platformReads = platformEsoPaths(platform);
+  if (platformReads.length > 0) {
+    lines.push(
+      '## Platform namespaces reading Vault',
+      '',
+      "After the handover (phase 3) these namespaces get the platform's own secrets from Vault, through their own",
+      'SecretStore and ESO role, on exactly these paths (see authority-ledger.md).',
+      '',
+      '| namespace | ESO role (bound to) | readable paths |',
+      '|---|---|---|',
+    );
+    for (const [ns] of platformReads) {
+      const access = vault.get(esoVaultRoleName(ns));
+      lines.push(
+        `| ${code(ns)} | ${code(esoVaultRoleName(ns))} (${access?.boundTo ?? 'none'}) | ${access === undefined ? 'none' : rulesText(access.rules)} |`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push(
+    '## What nobody has',
+    '',
+    '- Argo CD has no Vault identity (VLT-1); no role binds the argocd namespace.',
+    '- No team has Kubernetes rights on Secrets, ServiceAccounts, RBAC, NetworkPolicies or ESO objects (their',
+    '  AppProject blacklists those kinds), and no cluster-scoped kind.',
+    '- No ESO policy can write (ESO-1); no ClusterSecretStore exists (ISO-1).',
+    '',
+  );
+  return lines.join('\n');
+}
