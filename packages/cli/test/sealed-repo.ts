@@ -48,8 +48,11 @@ function valueFor(secret: string, key: string): string {
   return `s3cr3t-${secret}-${key}-"quoted" 'single' #hash: ${'$'}{dollar} ✓`;
 }
 
-export async function createSealedRepo(): Promise<SealedRepo> {
-  const repo = await createTempRepo();
+/** Sealing runs seal once per secret and then generate: done once per test process, then copied. */
+let template: Promise<SealedRepo> | undefined;
+
+async function sealTemplate(): Promise<SealedRepo> {
+  const repo = await createTempRepo({ keep: true });
   const offline = await newTestKey(repo, 'offline');
   const cluster = await newTestKey(repo, 'cluster');
   await repo.replace('platform/platform.ts', EXAMPLE_RECIPIENTS.offline, offline.recipient);
@@ -65,6 +68,14 @@ export async function createSealedRepo(): Promise<SealedRepo> {
   const generated = await runInProcess(repo.root, ['generate']);
   if (generated.code !== 0) throw new Error(`generate failed: ${generated.err}`);
   return { repo, offline, cluster, values };
+}
+
+/** A fresh copy of the sealed example (the identities' files are shared and must not be changed). */
+export async function createSealedRepo(): Promise<SealedRepo> {
+  template ??= sealTemplate();
+  const sealed = await template;
+  const repo = await createTempRepo({ from: sealed.repo.root });
+  return { ...sealed, repo };
 }
 
 /** Reads a sealed file of the repository. */

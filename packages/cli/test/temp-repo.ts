@@ -4,6 +4,7 @@
  * in-process through `main()` or as the real binary in a child process.
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import {
   cp,
   lstat,
@@ -87,19 +88,22 @@ export interface TempRepo {
 
 const created = new Set<string>();
 
-/** Copies the example repository into a fresh temporary directory. */
-export async function createTempRepo(): Promise<TempRepo> {
+/** Copies the example repository (or a copy of it, `from`) into a fresh temporary directory. */
+export async function createTempRepo(options: { from?: string; keep?: boolean } = {}): Promise<TempRepo> {
+  const from = options.from ?? WORKSPACE_ROOT;
   const base = await mkdtemp(join(tmpdir(), 'platform-gen-test-'));
-  created.add(base);
+  // `keep`: a template other repositories are copied from; removed when the process exits, not by removeTempRepos.
+  if (options.keep === true) process.once('exit', () => rmSync(base, { recursive: true, force: true }));
+  else created.add(base);
   const root = join(base, 'repo');
   const outside = join(base, 'outside');
   await mkdir(root);
   await mkdir(outside);
   for (const entry of EXAMPLE_ENTRIES) {
-    await cp(join(WORKSPACE_ROOT, entry), join(root, entry), { recursive: true, preserveTimestamps: true });
+    await cp(join(from, entry), join(root, entry), { recursive: true, preserveTimestamps: true });
   }
   for (const dir of GENERATED_TYPES_DIRS) {
-    await cp(join(WORKSPACE_ROOT, dir), join(root, dir), { recursive: true, preserveTimestamps: true });
+    await cp(join(from, dir), join(root, dir), { recursive: true, preserveTimestamps: true });
   }
   // Definitions import '@platform-gen/core': resolve it through the workspace's node_modules.
   await symlink(join(WORKSPACE_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');

@@ -4,6 +4,7 @@
  * (real `helm template`). Sources are read from the FileSet first (not written yet) and the disk second,
  * materialised into a temporary folder for the tools.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -93,12 +94,21 @@ export async function renderSource(
     const rendered = objects.filter((o) => set.has(o.file)).map((o) => toRendered(o.object, namespace, o.file));
     return { path, tool, inputs, objects: rendered, error: undefined };
   }
+  // The same inputs render the same objects: a process that checks the repository twice (validate, then
+  // generate; or a long-lived test worker) runs each tool once per distinct input.
+  const contents = await Promise.all(all.map(async (file) => [file.slice(path.length + 1), await files.read(file)]));
+  const key = createHash('sha256')
+    .update(JSON.stringify([tool, namespace ?? null, helm.releaseName, helm.kubeVersion, contents]))
+    .digest('hex');
+  const cache = cacheFor(runTool);
+  const cached = cache.get(key);
+  if (cached !== undefined) return { path, tool, inputs: all, objects: cached.objects, error: cached.error };
   const scratch = await mkdtemp(join(tmpdir(), 'platform-gen-render-'));
   try {
-    for (const file of all) {
-      const target = join(scratch, file.slice(path.length + 1));
+    for (const [relative, content] of contents) {
+      const target = join(scratch, relative ?? '');
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, await files.read(file));
+      await writeFile(target, content ?? '');
     }
     if (tool === 'kustomize') {
       const error = await inlineKsopsGenerators(scratch);
@@ -117,17 +127,43 @@ export async function renderSource(
           ];
     const result = runTool(tool === 'kustomize' ? 'kubectl' : 'helm', args);
     if (result.status !== 0) {
-      return { path, tool, inputs: all, objects: [], error: result.stderr.trim().split('\n')[0] ?? 'render failed' };
+      const error = result.stderr.trim().split('\n')[0] ?? 'render failed';
+      remember(cache, key, { objects: [], error });
+      return { path, tool, inputs: all, objects: [], error };
     }
     const rendered: RenderedObject[] = [];
     for (const document of parseAllDocuments(result.stdout)) {
       const value: unknown = document.toJS();
       if (isRecord(value)) rendered.push(toRendered(value, namespace, undefined));
     }
+    remember(cache, key, { objects: rendered, error: undefined });
     return { path, tool, inputs: all, objects: rendered, error: undefined };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+type CachedRender = { readonly objects: readonly RenderedObject[]; readonly error: string | undefined };
+/** Renders by content hash, one cache per tool runner (a test's stand-in never sees the real tool's results). */
+const RENDER_CACHES = new WeakMap<object, Map<string, CachedRender>>();
+const RENDER_CACHE_SIZE = 256;
+
+function cacheFor(runner: object): Map<string, CachedRender> {
+  let cache = RENDER_CACHES.get(runner);
+  if (cache === undefined) {
+    cache = new Map();
+    RENDER_CACHES.set(runner, cache);
+  }
+  return cache;
+}
+
+/** Bounded: the oldest entry goes first. */
+function remember(cache: Map<string, CachedRender>, key: string, value: CachedRender): void {
+  if (cache.size >= RENDER_CACHE_SIZE) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, value);
 }
 
 function toRendered(
