@@ -64,6 +64,7 @@ export function treeFromPlain(value: unknown, location: Location = [], stack: Se
     case 'number':
       // An integral number beyond 2^53 is no longer exact: YAML would write it as an integer literal that
       // reads back as another type (an int, where a float was given). Refuse it rather than change it.
+      if (Object.is(value, -0)) throw badInput(location, 'is -0, which YAML reads back as 0: quote it as a string');
       if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) {
         throw badInput(location, `is ${value}, beyond 2^53 and no longer exact: quote it as a string`);
       }
