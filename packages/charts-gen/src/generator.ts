@@ -14,6 +14,7 @@ import {
   type PlatformModel,
   yamlArtifact,
 } from '@platform-gen/core';
+import { alloyValues } from './components/alloy.js';
 import { argocdValues } from './components/argocd.js';
 import { backstageValues } from './components/backstage.js';
 import { externalSecretsValues } from './components/external-secrets.js';
@@ -25,7 +26,7 @@ import { GENERATED_TYPES_DIR, VALUES_SCHEMA_TYPES, valuesSchemaOrThrow } from '.
 
 type UpstreamKey = Exclude<
   ComponentKey,
-  'bootstrapSecrets' | 'vaultConfig' | 'keycloakConfig' | 'platformSecrets' | 'backstageCatalog'
+  'bootstrapSecrets' | 'vaultConfig' | 'keycloakConfig' | 'platformSecrets' | 'backstageCatalog' | 'grafanaConfig'
 >;
 
 /** The builder of each upstream chart's values. */
@@ -37,6 +38,7 @@ export const UPSTREAM_VALUES: { readonly [K in UpstreamKey]: (model: PlatformMod
   backstage: backstageValues,
   prometheus: prometheusValues,
   loki: lokiValues,
+  alloy: alloyValues,
   grafana: grafanaValues,
 };
 

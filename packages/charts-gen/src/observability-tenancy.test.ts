@@ -22,9 +22,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
   AUDIT_LOG_TENANT,
+  grafanaOrganizations,
   grafanaValues,
   jmespathLiteral,
-  lokiDatasources,
   lokiGatewayUrl,
   lokiValues,
   prometheusValues,
@@ -79,11 +79,12 @@ function withTeams(base: PlatformModel, teams: readonly TeamDefinition[]): Platf
 const datasourcesOf = (values: GrafanaValues): GrafanaDatasource[] =>
   values.datasources['datasources.yaml'].datasources;
 
-/** Grafana's values with the planned Loki datasources provisioned too, as one organization per team will. */
+/** Grafana's values with every datasource of every organization: Main Org.'s and each team organization's. */
 function plannedValues(m: PlatformModel): GrafanaValues {
   const values = structuredClone(grafanaValues(m));
   const file = values.datasources['datasources.yaml'];
-  file.datasources = [...file.datasources, ...lokiDatasources(m)].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const teams = grafanaOrganizations(m).flatMap((o) => (o.datasource === undefined ? [] : [o.datasource]));
+  file.datasources = [...file.datasources, ...teams].sort((a, b) => (a.name < b.name ? -1 : 1));
   return values;
 }
 
@@ -193,14 +194,18 @@ function roleFor(expr: string, groups: readonly string[]): string | undefined {
 }
 
 describe('Grafana role mapping', () => {
-  it('gives the admin group Admin, then the auditor group and every team group Viewer, in that order', () => {
+  it('gives the admin group Admin and the auditor group Viewer in Main Org.; team groups get their org from org_mapping', () => {
     const oauth = grafanaValues(model)['grafana.ini']['auth.generic_oauth'];
     expect(oauth.role_attribute_path).toBe(
-      "contains(groups[*], 'platform-admins') && 'Admin' || " +
-        "contains(groups[*], 'platform-auditors') && 'Viewer' || " +
-        "contains(groups[*], 'team-payments') && 'Viewer' || " +
-        "contains(groups[*], 'team-storefront') && 'Viewer'",
+      "contains(groups[*], 'platform-admins') && 'Admin' || contains(groups[*], 'platform-auditors') && 'Viewer'",
     );
+    expect(oauth.org_attribute_path).toBe('groups');
+    expect(oauth.org_mapping).toBe(
+      'platform-admins:1:Admin platform-auditors:1:Viewer ' +
+        'platform-admins:payments:Admin platform-auditors:payments:Viewer team-payments:payments:Viewer ' +
+        'platform-admins:storefront:Admin platform-auditors:storefront:Viewer team-storefront:storefront:Viewer',
+    );
+    expect(grafanaValues(model)['grafana.ini'].users).toEqual({ auto_assign_org_role: 'None' });
     expect(oauth.role_attribute_strict).toBe(true);
   });
 
@@ -208,8 +213,8 @@ describe('Grafana role mapping', () => {
     ['an admin', ['platform-admins'], 'Admin'],
     ['an admin who is also in a team', ['team-payments', 'platform-admins'], 'Admin'],
     ['an auditor', ['platform-auditors'], 'Viewer'],
-    ['a payments member', ['team-payments'], 'Viewer'],
-    ['a storefront member', ['offline_access', 'team-storefront'], 'Viewer'],
+    ['a payments member (no Main Org. role)', ['team-payments'], undefined],
+    ['a storefront member (no Main Org. role)', ['offline_access', 'team-storefront'], undefined],
     ['someone in no platform group', ['default-roles-platform'], undefined],
     ['someone in no group at all', [], undefined],
   ])('maps %s (groups %j) to %s', (_, groups, role) => {
@@ -227,14 +232,10 @@ describe('Grafana role mapping', () => {
       },
     };
     const expr = grafanaValues(renamed)['grafana.ini']['auth.generic_oauth'].role_attribute_path;
-    expect(tokenize(expr, LEXERS.old).literals).toEqual([
-      'ops-root',
-      'Admin',
-      'ops-read',
-      'Viewer',
-      'team-ledger',
-      'Viewer',
-    ]);
+    expect(tokenize(expr, LEXERS.old).literals).toEqual(['ops-root', 'Admin', 'ops-read', 'Viewer']);
+    expect(grafanaValues(renamed)['grafana.ini']['auth.generic_oauth'].org_mapping).toBe(
+      'ops-root:1:Admin ops-read:1:Viewer ops-root:ledger:Admin ops-read:ledger:Viewer team-ledger:ledger:Viewer',
+    );
     expect(expr).not.toContain('platform-admins');
   });
 
@@ -353,11 +354,14 @@ describe('Grafana dashboard folders', () => {
   });
 });
 
-describe('Grafana Loki datasources (planned: not provisioned until one Grafana organization per team)', () => {
-  it('are not provisioned: in one shared organization every user could query every tenant and the audit log', () => {
+describe("Grafana Loki datasources (Main Org. provisions the platform's, each team organization has its own)", () => {
+  it("Main Org. provisions only Prometheus, Loki (platform) and Loki (audit): no team's datasource", () => {
     const provisioned = datasourcesOf(grafanaValues(model));
-    expect(provisioned.map((d) => d.type)).toEqual(['prometheus']);
-    expect(lokiDatasources(model).length).toBeGreaterThan(0);
+    expect(provisioned.map((d) => d.name)).toEqual(['Loki (audit)', 'Loki (platform)', 'Prometheus']);
+    expect(grafanaOrganizations(model).map((o) => [o.name, o.datasource?.name])).toEqual([
+      ['payments', 'Loki (payments)'],
+      ['storefront', 'Loki (storefront)'],
+    ]);
   });
 
   it('are one per team with exactly its namespaces as tenants, one for the platform, one for the audit log', () => {
@@ -443,8 +447,10 @@ describe('Grafana Loki datasources (planned: not provisioned until one Grafana o
     const teams = [...model.platform.teams, { name: 'newcomers', group: 'team-newcomers' }];
     const values = plannedValues(withTeams(model, teams));
     expect(datasourcesOf(values).map((d) => d.name)).not.toContain('Loki (newcomers)');
-    // The team still signs in and has its folder.
-    expect(values['grafana.ini']['auth.generic_oauth'].role_attribute_path).toContain("'team-newcomers'");
+    // The team still has its organization (with no datasource) and its folder.
+    expect(values['grafana.ini']['auth.generic_oauth'].org_mapping.split(' ')).toContain(
+      'team-newcomers:newcomers:Viewer',
+    );
     expect(values.dashboardProviders['dashboardproviders.yaml'].providers.map((p) => p.name)).toContain('newcomers');
   });
 

@@ -4,6 +4,7 @@
  * test that every key we set exists in the upstream chart.
  */
 import { COMPONENTS, type ComponentKey, type SchemaTypes } from '@platform-gen/core';
+import alloy from '../schemas/alloy.values.schema.json' with { type: 'json' };
 import argocd from '../schemas/argocd.values.schema.json' with { type: 'json' };
 import backstage from '../schemas/backstage.values.schema.json' with { type: 'json' };
 import externalSecrets from '../schemas/external-secrets.values.schema.json' with { type: 'json' };
@@ -38,6 +39,7 @@ export const VALUES_SCHEMAS: readonly ValuesSchema[] = [
   entry('backstage', backstage),
   entry('prometheus', prometheus),
   entry('loki', loki),
+  entry('alloy', alloy),
   entry('grafana', grafana),
 ];
 

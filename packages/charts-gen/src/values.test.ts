@@ -132,9 +132,17 @@ describe('charts/ files', () => {
   it('are the values of every chart and the whole local chart', () => {
     expect(artifacts.map((a) => a.path).sort()).toEqual(
       [
-        ...['argocd', 'vault', 'external-secrets', 'keycloak', 'backstage', 'prometheus', 'loki', 'grafana'].map(
-          (name) => `charts/${name}/values.yaml`,
-        ),
+        ...[
+          'argocd',
+          'vault',
+          'external-secrets',
+          'keycloak',
+          'backstage',
+          'prometheus',
+          'loki',
+          'grafana',
+          'alloy',
+        ].map((name) => `charts/${name}/values.yaml`),
         `${LOCAL_CHART}/Chart.yaml`,
         `${LOCAL_CHART}/values.yaml`,
         `${LOCAL_CHART}/values.schema.json`,
@@ -551,7 +559,7 @@ describe('Grafana values', () => {
     expect(Object.keys(oauth).filter((key) => /secret|password/i.test(key))).toEqual([]);
   });
 
-  it('sign in through the realm only: admins as Admin, auditors and team members as Viewer, nobody else', () => {
+  it('sign in through the realm only: admins Admin and auditors Viewer in Main Org., team members only in their own organization', () => {
     const grafana = values('grafana');
     const oauth = grafana['grafana.ini']['auth.generic_oauth'];
     const base = 'https://keycloak.platform.example.com/realms/platform/protocol/openid-connect';
@@ -561,7 +569,7 @@ describe('Grafana values', () => {
       `${base}/userinfo`,
     ]);
     expect(oauth.role_attribute_path).toBe(
-      "contains(groups[*], 'platform-admins') && 'Admin' || contains(groups[*], 'platform-auditors') && 'Viewer' || contains(groups[*], 'team-payments') && 'Viewer' || contains(groups[*], 'team-storefront') && 'Viewer'",
+      "contains(groups[*], 'platform-admins') && 'Admin' || contains(groups[*], 'platform-auditors') && 'Viewer'",
     );
     // No fallback role: with role_attribute_strict a user in none of these groups cannot sign in.
     expect(oauth.role_attribute_path).not.toMatch(/\|\| 'Viewer'$/);
@@ -666,8 +674,12 @@ describe('group names', () => {
     ]);
     const oauth = valuesIn(list, 'grafana')['grafana.ini']['auth.generic_oauth'];
     expect(oauth.role_attribute_path).toBe(
-      "contains(groups[*], 'ops-root') && 'Admin' || contains(groups[*], 'ops-read') && 'Viewer' || contains(groups[*], 'team-payments') && 'Viewer' || contains(groups[*], 'team-storefront') && 'Viewer'",
+      "contains(groups[*], 'ops-root') && 'Admin' || contains(groups[*], 'ops-read') && 'Viewer'",
     );
+    // Team groups get their role in their own organization only.
+    expect(oauth.org_mapping.split(' ')).toContain('team-payments:payments:Viewer');
+    expect(oauth.org_mapping.split(' ')).toContain('ops-root:1:Admin');
+    expect(oauth.role_attribute_path).not.toContain('team-payments');
     expect(oauth.allowed_groups.split(' ')).toEqual(['ops-root', 'ops-read', 'team-payments', 'team-storefront']);
     expect(valuesIn(list, 'keycloakConfig').realm.groups).toEqual([
       { name: 'ops-root' },

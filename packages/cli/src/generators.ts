@@ -4,6 +4,7 @@ import { chartsGenerator } from '@platform-gen/charts-gen';
 import type { Generator } from '@platform-gen/core';
 import { docsGenerator } from '@platform-gen/docs';
 import { esoStoresGenerator } from '@platform-gen/eso-stores';
+import { grafanaConfigGenerator } from '@platform-gen/grafana-config';
 import { portalGenerator } from '@platform-gen/portal';
 import { tenantBaselineGenerator } from '@platform-gen/tenant-baseline';
 import { vaultConfigGenerator } from '@platform-gen/vault-config';
@@ -15,6 +16,7 @@ export const GENERATORS: readonly Generator[] = [
   vaultConfigGenerator,
   argoAppsGenerator,
   chartsGenerator,
+  grafanaConfigGenerator,
   bootstrapGenerator,
   portalGenerator,
   docsGenerator,

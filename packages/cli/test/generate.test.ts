@@ -145,8 +145,10 @@ describe('generate', () => {
     expect(changed).toContain(yaml);
     // The namespace's own folder, its Vault policy and role beside the others, its baseline Application,
     // the projects that list its namespace, the diagram of the Application tree and the access matrix, and
-    // its entities in the Backstage catalog (with the catalog's index files that list them).
+    // its entities in the Backstage catalog (with the catalog's index files that list them), and its Loki tenant
+    // in its team's Grafana organization and in the platform's datasource.
     const alsoChanged = [
+      'charts/grafana/values.yaml',
       'docs/generated/access-matrix.md',
       'docs/generated/argocd-apps.md',
       'kubernetes/argocd-apps/root/projects.yaml',
@@ -154,6 +156,8 @@ describe('generate', () => {
       ...['all.yaml', 'kustomization.yaml', 'namespace-payments-refunds.yaml'].map(
         (f) => `kubernetes/backstage-catalog/${f}`,
       ),
+      'kubernetes/grafana-config/files/datasource-payments.json',
+      'kubernetes/grafana-config/files/orgs',
       ...['files/policy-eso-payments-refunds.hcl', 'files/role-eso-payments-refunds.json', 'kustomization.yaml'].map(
         (f) => `kubernetes/vault-config/${f}`,
       ),

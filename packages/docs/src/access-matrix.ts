@@ -5,7 +5,13 @@
  * what Argo CD applies.
  */
 import { argoAppsGenerator } from '@platform-gen/argo-apps';
-import { argocdValues, grafanaValues, lokiDatasources } from '@platform-gen/charts-gen';
+import {
+  argocdValues,
+  grafanaOrganizations,
+  grafanaValues,
+  lokiDatasources,
+  orgMapping,
+} from '@platform-gen/charts-gen';
 import {
   type Artifact,
   esoVaultRoleName,
@@ -89,12 +95,15 @@ interface GrafanaView {
   readonly roleMapping: string;
   /** Datasource name → Loki tenants it queries. */
   readonly lokiTenants: ReadonlyMap<string, readonly string[]>;
+  /** Team → its Grafana organization's Loki datasource (absent: no namespaces, no datasource). */
+  readonly teamOrgs: ReadonlyMap<string, string | undefined>;
+  readonly orgMapping: string;
 }
 
 function grafanaView(model: PlatformModel): GrafanaView {
   const values = grafanaValues(model) as unknown as Doc;
   const oauth = ((values['grafana.ini'] as Doc | undefined)?.['auth.generic_oauth'] ?? {}) as Doc;
-  // The Loki datasources are planned, not provisioned (no datasource permissions in Grafana OSS): shown as such.
+  // A team's Loki datasource lives in the team's own organization; the platform's two in Main Org.
   const lokiTenants = new Map<string, string[]>();
   for (const source of lokiDatasources(model)) {
     const header = source.secureJsonData?.httpHeaderValue1;
@@ -106,6 +115,8 @@ function grafanaView(model: PlatformModel): GrafanaView {
       .filter((g) => g !== ''),
     roleMapping: String(oauth.role_attribute_path ?? ''),
     lokiTenants,
+    teamOrgs: new Map(grafanaOrganizations(model).map((o) => [o.name, o.datasource?.name])),
+    orgMapping: orgMapping(model),
   };
 }
 
@@ -189,12 +200,19 @@ export function accessMatrixMarkdown(model: PlatformModel): string {
       });
     const esoRole = esoVaultRoleName(ns.name);
     const access = vault.get(esoRole);
+    const teamName = ns.definition.team;
+    const teamDatasource = grafana.teamOrgs.get(teamName);
     const loki = [...grafana.lokiTenants.entries()]
-      .filter(([, tenants]) => tenants.includes(ns.name))
-      .map(([name]) => `planned datasource ${code(name)} (not provisioned yet)`);
+      .filter(([name, tenants]) => tenants.includes(ns.name) && name !== teamDatasource)
+      .map(([name]) => `Main Org. datasource ${code(name)} (admins, auditors)`);
     const grafanaCell = [
       grafana.allowedGroups.includes(group) ? `${group} signs in` : `${group} cannot sign in`,
       `Loki tenant ${code(ns.name)}`,
+      ...(grafana.teamOrgs.has(teamName)
+        ? [
+            `org ${code(teamName)} (${code(group)} Viewer): ${teamDatasource === undefined ? 'no datasource' : `datasource ${code(teamDatasource)}`}`,
+          ]
+        : []),
       ...loki,
     ].join('<br>');
     lines.push(
@@ -213,7 +231,12 @@ export function accessMatrixMarkdown(model: PlatformModel): string {
       `| ${code(group)} | ${cell(argo.join(', ') || 'none')} | ${(groupPolicies.get(group) ?? []).map((p) => `policy ${code(p)}`).join(', ') || 'none'} | ${grafana.allowedGroups.includes(group) ? 'signs in' : 'cannot sign in'} |`,
     );
   }
-  lines.push('', `Grafana's role mapping (JMESPath over the groups claim): ${code(grafana.roleMapping)}.`, '');
+  lines.push(
+    '',
+    `Grafana's role in Main Org. (JMESPath over the groups claim): ${code(grafana.roleMapping)}.`,
+    `Grafana's organizations (org_mapping over the groups claim; Main Org. is id 1): ${code(grafana.orgMapping)}.`,
+    '',
+  );
   const platformReads = platformEsoPaths(platform);
   if (platformReads.length > 0) {
     lines.push(

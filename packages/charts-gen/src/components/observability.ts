@@ -85,6 +85,9 @@ export function prometheusValues(): PrometheusValues {
 const off = { enabled: false };
 
 export function lokiValues(): LokiValues {
+  const namespaceNamed = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+  // Grafana's pods carry the grafana chart's app.kubernetes.io/name, its chart name (grafanaValues sets no nameOverride).
+  const grafanaPods = { matchLabels: { 'app.kubernetes.io/name': 'grafana' } };
   return {
     fullnameOverride: LOKI_FULLNAME,
     deploymentMode: 'Monolithic',
@@ -115,6 +118,21 @@ export function lokiValues(): LokiValues {
     resultsCache: off,
     lokiCanary: off,
     test: off,
+    // The rules sidecar watches ConfigMaps through the Kubernetes API, which the NetworkPolicy below does not let Loki's
+    // pods reach; platform-gen provisions no ruler rules.
+    sidecar: { rules: { enabled: false } },
+    // The chart's own NetworkPolicies (templates/networkpolicy.yaml) select every Loki pod: traffic from pods of Loki's
+    // namespace (Alloy, the gateway itself), DNS out, nothing else out; the gateway's http port also from Grafana's
+    // pods; the http-metrics port, which on the single binary is the whole Loki API, only from Loki's namespace too
+    // (nothing scrapes Loki yet; left empty the chart would open it to every pod).
+    networkPolicy: {
+      enabled: true,
+      ingress: {
+        namespaceSelector: namespaceNamed(COMPONENTS.grafana.namespace),
+        podSelector: grafanaPods,
+      },
+      metrics: { namespaceSelector: namespaceNamed(COMPONENTS.loki.namespace) },
+    },
   };
 }
 
@@ -247,12 +265,13 @@ export function lokiDatasources(model: PlatformModel): GrafanaDatasource[] {
 }
 
 /**
- * Every datasource Grafana provisions, sorted by name, each with a UID derived from its name. Not the Loki
- * datasources: Grafana OSS has no datasource permissions, so in the one shared organization every signed-in
- * user could query every team's tenant and the audit log through them. They wait for one Grafana organization
- * per team (generic_oauth org_mapping, datasources provisioned by orgId); `lokiDatasources` is that plan.
+ * The datasources Grafana provisions from files, all into `Main Org.` (id 1, provisioning's default), the
+ * platform's organization where only the admin and auditor groups are members: Prometheus (metrics of every
+ * namespace), `Loki (platform)` and `Loki (audit)`. Grafana OSS has no datasource permissions, so a team's
+ * own Loki datasource lives in the team's organization instead, written by the grafana-config Job
+ * (`grafanaOrganizations`): provisioning files cannot name an organization that does not exist yet.
  */
-export function grafanaDatasources(_model: PlatformModel): GrafanaDatasource[] {
+export function grafanaDatasources(model: PlatformModel): GrafanaDatasource[] {
   const prometheus: GrafanaDatasource = {
     name: 'Prometheus',
     uid: 'prometheus',
@@ -262,7 +281,65 @@ export function grafanaDatasources(_model: PlatformModel): GrafanaDatasource[] {
     isDefault: true,
     editable: false,
   };
-  return [prometheus];
+  const platformNames = new Set<string>(Object.values(PLATFORM_LOKI_DATASOURCES));
+  const platformLoki = lokiDatasources(model).filter((d) => platformNames.has(d.name));
+  return [prometheus, ...platformLoki].sort(byName);
+}
+
+/** The platform's own organization, which Grafana creates at its first start. */
+export const MAIN_ORG_ID = 1;
+
+/** One Grafana organization per team: named after the team, its members View it, its only datasource is its Loki. */
+export interface GrafanaOrganization {
+  readonly name: string;
+  /** The team's Keycloak group: Viewer in this organization. */
+  readonly group: string;
+  /** Absent for a team without namespaces (no logs to read). */
+  readonly datasource?: GrafanaDatasource;
+}
+
+/** Organization names go into org_mapping (":" separates), URL paths and the Job's line file: DNS labels only. */
+const ORG_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function grafanaOrganizations(model: PlatformModel): GrafanaOrganization[] {
+  const datasources = new Map(lokiDatasources(model).map((d) => [d.name, d]));
+  return [...model.platform.teams].sort(byName).map((team) => {
+    if (!ORG_NAME.test(team.name)) {
+      throw new PlatformError(
+        'E_GRAFANA_ORG_NAME',
+        `team "${team.name}" cannot name a Grafana organization: use lower-case letters, digits and "-" (a DNS label)`,
+      );
+    }
+    const datasource = datasources.get(`Loki (${team.name})`);
+    return { name: team.name, group: team.group, ...(datasource === undefined ? {} : { datasource }) };
+  });
+}
+
+/**
+ * generic_oauth `org_mapping` (Grafana >= 11.2 for Generic OAuth, evaluated over `org_attribute_path`): entries
+ * `<group>:<org id or name>:<role>`, space-separated. Admins administer Main Org. and every team organization,
+ * auditors view all of them (they read everything), each team group views only its own organization. Main Org.
+ * is named by id, team organizations by name (their ids are Grafana's to choose).
+ */
+export function orgMapping(model: PlatformModel): string {
+  const { adminGroup, auditorGroup } = model.platform.identity;
+  const entries = [`${adminGroup}:${MAIN_ORG_ID}:Admin`, `${auditorGroup}:${MAIN_ORG_ID}:Viewer`];
+  for (const org of grafanaOrganizations(model)) {
+    entries.push(
+      `${adminGroup}:${org.name}:Admin`,
+      `${auditorGroup}:${org.name}:Viewer`,
+      `${org.group}:${org.name}:Viewer`,
+    );
+  }
+  for (const entry of entries) {
+    if (/[\s,]/.test(entry) || entry.split(':').length !== 3) {
+      throw new PlatformError(
+        'E_GRAFANA_ORG_MAPPING',
+        `org_mapping entry ${JSON.stringify(entry)} would not parse; group and team names are DNS labels`,
+      );
+    }
+  }
+  return [...new Set(entries)].join(' ');
 }
 
 export function grafanaValues(model: PlatformModel): GrafanaValues {
@@ -290,9 +367,17 @@ export function grafanaValues(model: PlatformModel): GrafanaValues {
         use_pkce: true,
         groups_attribute_path: 'groups',
         allowed_groups: groups.join(' '),
-        role_attribute_path: roleAttributePath(identity.adminGroup, identity.auditorGroup, teamGroups),
+        // Main Org. only, and only for admins and auditors: when org_mapping cannot be read (Grafana resolves
+        // its org names at start, and with role_attribute_strict one unknown name empties all of it), they
+        // still land in Main Org. and team members are refused rather than let into the platform's org.
+        role_attribute_path: roleAttributePath(identity.adminGroup, identity.auditorGroup, []),
         role_attribute_strict: true,
+        org_attribute_path: 'groups',
+        org_mapping: orgMapping(model),
       },
+      // Grafana adds every new user to Main Org. before org_mapping runs (grafana/grafana#103095): there with
+      // no role, so a team member who lands there can query nothing.
+      users: { auto_assign_org_role: 'None' },
     },
     assertNoLeakedSecrets: true,
     admin: { existingSecret: admin.name, userKey: admin.keys[0], passwordKey: admin.keys[1] },

@@ -31,6 +31,7 @@ export interface GrafanaIni {
   server: GrafanaIniServer;
   auth: GrafanaIniAuth;
   'auth.generic_oauth': GrafanaGenericOauth;
+  users: GrafanaIniUsers;
 }
 export interface GrafanaIniServer {
   root_url: string;
@@ -61,6 +62,20 @@ export interface GrafanaGenericOauth {
    */
   role_attribute_path: string;
   role_attribute_strict: boolean;
+  /**
+   * JMESPath to the list org_mapping matches (Generic OAuth org mapping needs Grafana >= 11.2).
+   */
+  org_attribute_path: string;
+  /**
+   * Space-separated <group>:<org id or name>:<role> entries.
+   */
+  org_mapping: string;
+}
+export interface GrafanaIniUsers {
+  /**
+   * Role of a new user in Main Org. before org mapping: None gives no permissions.
+   */
+  auto_assign_org_role: 'None' | 'Viewer';
 }
 export interface GrafanaAdmin {
   existingSecret: string;

@@ -18,6 +18,8 @@ export interface LokiValues {
   resultsCache: LokiToggle;
   lokiCanary: LokiToggle;
   test: LokiToggle;
+  sidecar: LokiSidecar;
+  networkPolicy: LokiNetworkPolicy;
 }
 export interface LokiConfig {
   /**
@@ -63,4 +65,42 @@ export interface LokiReplicas {
 }
 export interface LokiToggle {
   enabled: boolean;
+}
+export interface LokiSidecar {
+  rules: LokiSidecarRules;
+}
+/**
+ * No rules sidecar: platform-gen provisions no ruler rules, and with the NetworkPolicy the sidecar could not reach the Kubernetes API anyway.
+ */
+export interface LokiSidecarRules {
+  enabled: false;
+}
+/**
+ * The chart's own NetworkPolicies: Loki's pods take traffic from their own namespace (Alloy, the gateway), the gateway also from the selected Grafana pods, and the metrics port only from the selected pods.
+ */
+export interface LokiNetworkPolicy {
+  enabled: true;
+  ingress: LokiNetworkPolicyIngress;
+  metrics: LokiNetworkPolicyMetrics;
+}
+/**
+ * Who may reach the gateway's http port from outside Loki's namespace. Both selectors are required: without namespaceSelector the chart allows every source.
+ */
+export interface LokiNetworkPolicyIngress {
+  namespaceSelector: LokiLabelSelector;
+  podSelector: LokiLabelSelector;
+}
+/**
+ * A Kubernetes label selector, passed to the NetworkPolicy as is.
+ */
+export interface LokiLabelSelector {
+  matchLabels: {
+    [k: string]: string | undefined;
+  };
+}
+/**
+ * Who may reach the http-metrics port of every Loki pod, which on the single binary is the whole Loki API (3100). Required: without a selector or CIDR the chart allows every source.
+ */
+export interface LokiNetworkPolicyMetrics {
+  namespaceSelector: LokiLabelSelector;
 }
