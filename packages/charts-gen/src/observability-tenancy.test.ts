@@ -305,52 +305,33 @@ describe('Grafana role mapping', () => {
   });
 });
 
-describe('Grafana dashboard folders', () => {
-  it('are one file provider per team, each into a folder named after the team', () => {
-    const values = grafanaValues(model);
-    expect(values.dashboardProviders).toEqual({
-      'dashboardproviders.yaml': {
-        apiVersion: 1,
-        providers: ['payments', 'storefront'].map((team) => ({
-          name: team,
-          orgId: 1,
-          folder: team,
-          folderUid: `team-${team}`,
-          type: 'file',
-          disableDeletion: false,
-          allowUiUpdates: false,
-          options: { path: `/var/lib/grafana/dashboards/${team}` },
-        })),
-      },
-    });
+describe('Grafana dashboard folders (one per team, in the team organization)', () => {
+  it('are no provisioning of Main Org.: no dashboard providers, no empty dirs for them', () => {
+    const values = grafanaValues(model) as unknown as Record<string, unknown>;
+    expect(values).not.toHaveProperty('dashboardProviders');
+    expect(values).not.toHaveProperty('extraEmptyDirMounts');
   });
 
-  it("each exist from Grafana's start: an empty directory at every provider's path", () => {
-    const values = grafanaValues(model);
-    const paths = values.dashboardProviders['dashboardproviders.yaml'].providers.map((p) => p.options.path);
-    expect(values.extraEmptyDirMounts.map((m) => m.mountPath)).toEqual(paths);
-    expect(values.extraEmptyDirMounts.map((m) => m.name)).toEqual([
-      'team-dashboards-payments',
-      'team-dashboards-storefront',
+  it("are each team organization's folder, with a stable uid", () => {
+    expect(grafanaOrganizations(model).map((o) => [o.name, o.folderUid])).toEqual([
+      ['payments', 'team-payments'],
+      ['storefront', 'team-storefront'],
     ]);
   });
 
-  it('follow the teams: a new team gets a folder, sorted by name; long names stay valid UIDs and volume names', () => {
+  it('follow the teams: a new team gets a folder, sorted by name; long names stay valid UIDs', () => {
     const long = 'a'.repeat(63);
     const teams = [
       ...model.platform.teams,
       { name: long, group: 'team-long' },
       { name: 'analytics', group: 'team-an' },
     ];
-    const values = grafanaValues(withTeams(model, teams));
-    const providers = values.dashboardProviders['dashboardproviders.yaml'].providers;
-    expect(providers.map((p) => p.folder)).toEqual(['a'.repeat(63), 'analytics', 'payments', 'storefront']);
-    const longProvider = providers[0];
-    expect(longProvider?.folderUid).toMatch(/^team-a+-[0-9a-f]{8}$/);
-    expect(longProvider?.folderUid.length).toBe(40);
-    expect(values.extraEmptyDirMounts[0]?.name).toMatch(/^team-dashboards-a+-[0-9a-f]{8}$/);
-    expect(values.extraEmptyDirMounts[0]?.name.length).toBe(63);
-    expectValid('grafana', values);
+    const orgs = grafanaOrganizations(withTeams(model, teams));
+    expect(orgs.map((o) => o.name)).toEqual(['a'.repeat(63), 'analytics', 'payments', 'storefront']);
+    const longUid = orgs[0]?.folderUid ?? '';
+    expect(longUid).toMatch(/^team-a+-[0-9a-f]{8}$/);
+    expect(longUid.length).toBe(40);
+    for (const org of orgs) expect(org.folderUid).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
   });
 });
 
@@ -451,7 +432,9 @@ describe("Grafana Loki datasources (Main Org. provisions the platform's, each te
     expect(values['grafana.ini']['auth.generic_oauth'].org_mapping.split(' ')).toContain(
       'team-newcomers:newcomers:Viewer',
     );
-    expect(values.dashboardProviders['dashboardproviders.yaml'].providers.map((p) => p.name)).toContain('newcomers');
+    expect(grafanaOrganizations(withTeams(model, teams)).find((o) => o.name === 'newcomers')?.folderUid).toBe(
+      'team-newcomers',
+    );
   });
 
   it('refuse a team named like a platform datasource and a namespace named like the audit tenant', () => {
@@ -486,7 +469,7 @@ describe('values schemas', () => {
     }
   });
 
-  it('reject what Grafana or Loki would refuse: an empty tenant, a too-long UID, a provider path elsewhere', () => {
+  it('reject what Grafana or Loki would refuse: an empty tenant, a too-long UID', () => {
     const validate = validators.get('grafana');
     if (validate === undefined) throw new Error('no schema');
     const values = structuredClone(plannedValues(model));
@@ -494,13 +477,9 @@ describe('values schemas', () => {
     if (first?.secureJsonData === undefined) throw new Error('no Loki datasource first');
     first.secureJsonData.httpHeaderValue1 = '';
     first.uid = 'u'.repeat(41);
-    const [provider] = values.dashboardProviders['dashboardproviders.yaml'].providers;
-    if (provider === undefined) throw new Error('no provider');
-    provider.options.path = '/tmp/dashboards/payments';
     expect(validate(values)).toBe(false);
     expect(validate.errors?.map((e) => [e.instancePath, e.keyword]).sort()).toEqual(
       [
-        ['/dashboardProviders/dashboardproviders.yaml/providers/0/options/path', 'pattern'],
         ['/datasources/datasources.yaml/datasources/0/secureJsonData/httpHeaderValue1', 'pattern'],
         ['/datasources/datasources.yaml/datasources/0/uid', 'pattern'],
       ].sort(),

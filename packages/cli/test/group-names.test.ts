@@ -153,7 +153,8 @@ async function mentions(root: string, word: string, identifiers: readonly RegExp
 const TEAM_PAYMENTS_IDENTIFIERS: readonly RegExp[] = [
   /proj:team-payments:/g, // project role subjects in AppProject policies
   /team-payments\/\*/g, // project/application objects in those policies
-  /^\s*(name|project|folderUid): team-payments$/g, // AppProject, Application's project, Grafana folder uid
+  /^\s*(name|project): team-payments$/g, // AppProject, Application's project
+  /^payments \S+ \S+ team-payments$/g, // kubernetes/grafana-config/files/orgs: the team organization's folder uid
   /`team-payments`: developer|team-payments: auditor/g, // docs/generated/access-matrix.md: project roles
   /^team-payments$|\| team-payments \|/g, // docs/generated/argocd-apps.md: the Application's project
 ];

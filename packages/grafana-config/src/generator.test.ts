@@ -131,11 +131,13 @@ interface Org {
   name: string;
   address1: string;
   datasources: Map<string, Record<string, unknown>>;
+  /** Folder titles by uid. */
+  folders: Map<string, string>;
 }
 
 /** A stand-in for the parts of Grafana's HTTP API the script uses (compact JSON, as Grafana writes it). */
 class GrafanaStandIn {
-  orgs: Org[] = [{ id: 1, name: 'Main Org.', address1: '', datasources: new Map() }];
+  orgs: Org[] = [{ id: 1, name: 'Main Org.', address1: '', datasources: new Map(), folders: new Map() }];
   nextId = 2;
   requests: string[] = [];
   authorizations = new Set<string>();
@@ -171,7 +173,7 @@ class GrafanaStandIn {
     }
     if (path === '/api/orgs' && method === 'POST') {
       const { name } = JSON.parse(raw) as { name: string };
-      const org = { id: this.nextId++, name, address1: '', datasources: new Map() };
+      const org = { id: this.nextId++, name, address1: '', datasources: new Map(), folders: new Map() };
       this.orgs.push(org);
       return [200, { orgId: org.id, message: 'Organization created' }];
     }
@@ -190,7 +192,18 @@ class GrafanaStandIn {
       }
     }
     const org = this.orgs.find((o) => o.id === Number(req.headers['x-grafana-org-id']));
-    if (path.startsWith('/api/datasources') && org === undefined) return [401, { message: 'not a member' }];
+    if (/^\/api\/(datasources|folders)/.test(path) && org === undefined) return [401, { message: 'not a member' }];
+    m = /^\/api\/folders\/([^/]+)$/.exec(path);
+    if (m && org && method === 'GET') {
+      const title = org.folders.get(m[1] ?? '');
+      return title === undefined ? [404, { message: 'folder not found' }] : [200, { id: 3, uid: m[1], title }];
+    }
+    if (path === '/api/folders' && method === 'POST' && org) {
+      const { uid, title } = JSON.parse(raw) as { uid: string; title: string };
+      if (org.folders.has(uid)) return [409, { message: 'a folder with the same uid already exists' }];
+      org.folders.set(uid, title);
+      return [200, { id: 3, uid, title, version: 1 }];
+    }
     m = /^\/api\/datasources\/uid\/([^/]+)$/.exec(path);
     if (m && org) {
       const ds = org.datasources.get(m[1] ?? '');
@@ -290,10 +303,36 @@ describe('configure.sh against a local stand-in for Grafana', () => {
     );
   });
 
-  it('a second run changes nothing (and restarts nothing)', async () => {
+  it("creates each team's folder in the team's organization (X-Grafana-Org-Id), none in Main Org.", () => {
+    const orgs = grafanaOrganizations(model);
+    for (const org of orgs) {
+      const created = grafana.orgs.find((o) => o.name === org.name);
+      expect(org.folderUid).toBe(`team-${org.name}`);
+      expect(Object.fromEntries(created?.folders ?? [])).toEqual({ [org.folderUid]: org.name });
+    }
+    expect(grafana.orgs[0]?.folders.size).toBe(0);
+    const posts = mutating().filter((r) => r.startsWith('POST /api/folders'));
+    expect(posts).toEqual(orgs.map((o) => `POST /api/folders org=${grafana.orgs.find((g) => g.name === o.name)?.id}`));
+  });
+
+  it('a second run changes nothing (and restarts nothing): no folder is POSTed again', async () => {
     const result = await converge(artifacts);
     expect(result.code).toBe(0);
     expect(mutating()).toEqual([]);
+    expect(grafana.requests.filter((r) => r.startsWith('GET /api/folders/'))).toHaveLength(
+      grafanaOrganizations(model).length,
+    );
+  });
+
+  it('recreates a folder deleted by hand, in its own organization only', async () => {
+    const [org] = grafanaOrganizations(model);
+    const target = grafana.orgs.find((o) => o.name === org?.name);
+    if (org === undefined || target === undefined) throw new Error('no team organization');
+    target.folders.clear();
+    const result = await converge(artifacts);
+    expect(result.code).toBe(0);
+    expect(mutating()).toEqual([`POST /api/folders org=${target.id}`]);
+    expect(target.folders.get(org.folderUid)).toBe(org.name);
   });
 
   it('a changed datasource is updated in place by uid', async () => {
@@ -311,7 +350,13 @@ describe('configure.sh against a local stand-in for Grafana', () => {
 
   it('a removed team loses its organization; an organization without our marker is left alone', async () => {
     await converge(artifacts);
-    grafana.orgs.push({ id: grafana.nextId++, name: 'hand-made', address1: '', datasources: new Map() });
+    grafana.orgs.push({
+      id: grafana.nextId++,
+      name: 'hand-made',
+      address1: '',
+      datasources: new Map(),
+      folders: new Map(),
+    });
     const [first, ...rest] = model.platform.teams;
     if (first === undefined || rest.length === 0) throw new Error('the example needs two teams');
     const fewer = {
@@ -331,7 +376,8 @@ describe('configure.sh against a local stand-in for Grafana', () => {
     const team = model.platform.teams[0]?.name ?? '';
     const created = grafana.orgs.find((o) => o.name === team);
     if (created) created.address1 = '';
-    else grafana.orgs.push({ id: grafana.nextId++, name: team, address1: '', datasources: new Map() });
+    else
+      grafana.orgs.push({ id: grafana.nextId++, name: team, address1: '', datasources: new Map(), folders: new Map() });
     const result = await converge(artifacts);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`organization ${team}`);

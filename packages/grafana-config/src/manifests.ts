@@ -1,8 +1,8 @@
 /**
- * kubernetes/grafana-config/: a kustomization whose ConfigMap holds the desired organizations and their Loki
- * datasources and the script, and a Sync-hook Job that converges Grafana through its HTTP API as the
- * break-glass admin (Secret grafana-admin, written by ESO). Grafana's provisioning files cannot do this: they
- * name organizations by id, and organizations themselves are not provisionable.
+ * kubernetes/grafana-config/: a kustomization whose ConfigMap holds the desired organizations (each with its
+ * dashboard folder and Loki datasource) and the script, and a Sync-hook Job that converges Grafana through its
+ * HTTP API as the break-glass admin (Secret grafana-admin, written by ESO). Grafana's provisioning files cannot
+ * do this: they name organizations by id, and organizations themselves are not provisionable.
  */
 import { createHash } from 'node:crypto';
 import { type GrafanaOrganization, grafanaOrganizations } from '@platform-gen/charts-gen';
@@ -51,7 +51,7 @@ export function grafanaConfigArtifacts(model: PlatformModel): Artifact[] {
   const files = ['configure.sh', 'orgs'];
   for (const org of orgs) {
     const ds = datasourceBody(org);
-    lines.push(`${org.name} ${org.datasource?.uid ?? '-'} ${ds?.digest ?? '-'}`);
+    lines.push(`${org.name} ${org.datasource?.uid ?? '-'} ${ds?.digest ?? '-'} ${org.folderUid}`);
     if (ds === undefined) continue;
     files.push(`datasource-${org.name}.json`);
     artifacts.push({

@@ -3,13 +3,15 @@
  * the Job's env or from files (the ConfigMap, the grafana-admin Secret), never pasted into shell text. The
  * admin's credentials go to curl in a config file (`-K`) on a memory emptyDir, never in argv. Passes shellcheck.
  *
- * Desired state, one organization a line in /config/orgs: `<org name> <datasource uid or -> <digest or ->`;
- * the datasource body is /config/datasource-<org name>.json and carries its digest in jsonData, so an
- * unchanged datasource is left alone. Organizations it creates carry ORG_MARKER in their address; it deletes
+ * Desired state, one organization a line in /config/orgs:
+ * `<org name> <datasource uid or -> <digest or -> <folder uid>`; the datasource body is
+ * /config/datasource-<org name>.json and carries its digest in jsonData, so an unchanged datasource is left
+ * alone. The team's dashboard folder (that uid, titled after the org) is created in its organization when
+ * absent, and left alone when present. Organizations it creates carry ORG_MARKER in their address; it deletes
  * only marked organizations that are no longer declared, never Main Org. (id 1) or anyone else's.
  */
 export const CONFIGURE_SCRIPT = String.raw`#!/bin/sh
-# Converges Grafana's team organizations and their Loki datasources; safe to re-run.
+# Converges Grafana's team organizations, their dashboard folders and Loki datasources; safe to re-run.
 set -eu
 umask 077
 
@@ -75,7 +77,7 @@ created=0
 refused=0
 sed -n 's/^\([^ ]*\) .*$/\1/p' "$CONFIG_DIR/orgs" >"$WORK_DIR/declared"
 
-while read -r name uid digest; do
+while read -r name uid digest folder; do
   [ -n "$name" ] || continue
   status=$(api GET "/api/orgs/name/$name")
   if [ "$status" = 404 ]; then
@@ -96,6 +98,18 @@ while read -r name uid digest; do
     fi
   fi
   [ -n "$id" ] || fail "no id for organization $name"
+
+  # The team's dashboard folder lives in its organization, where its members can see it.
+  [ -n "$folder" ] || fail "no folder uid for organization $name in $CONFIG_DIR/orgs"
+  status=$(api GET "/api/folders/$folder" "$id")
+  if [ "$status" = 404 ]; then
+    printf '{"uid":"%s","title":"%s"}\n' "$folder" "$name" >"$WORK_DIR/folder.json"
+    expect 200 "$(api POST /api/folders "$id" "$WORK_DIR/folder.json")" "creating folder $folder in $name"
+    echo "organization $name: folder $folder created"
+  else
+    expect 200 "$status" "reading folder $folder in $name"
+  fi
+
   [ "$uid" != - ] || continue
 
   file="$CONFIG_DIR/datasource-$name.json"

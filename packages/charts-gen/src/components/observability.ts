@@ -1,8 +1,8 @@
 /**
  * Prometheus (kube-prometheus-stack without its Grafana), Loki (one multi-tenant binary behind the gateway)
  * and Grafana (sign-in through Keycloak, Prometheus and Loki as its datasources), with the tenancy taken from
- * the definitions: which namespaces Prometheus reads, which role each group gets, one dashboard folder per
- * team, and one Loki datasource per team whose tenants are exactly the team's namespaces.
+ * the definitions: which namespaces Prometheus reads, which role each group gets, and one organization per
+ * team with its own dashboard folder and a Loki datasource whose tenants are exactly the team's namespaces.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -16,12 +16,7 @@ import {
   type PlatformModel,
   serviceHost,
 } from '@platform-gen/core';
-import type {
-  GrafanaDashboardProvider,
-  GrafanaDatasource,
-  GrafanaEmptyDirMount,
-  GrafanaValues,
-} from '../generated/grafana-values.js';
+import type { GrafanaDatasource, GrafanaValues } from '../generated/grafana-values.js';
 import type { LokiValues } from '../generated/loki-values.js';
 import type { PrometheusNamespaceSelector, PrometheusValues } from '../generated/prometheus-values.js';
 import { OIDC_CLIENT_IDS } from './argocd.js';
@@ -168,9 +163,6 @@ export function roleAttributePath(adminGroup: string, auditorGroup: string, team
 
 /** Grafana UIDs: at most 40 of [A-Za-z0-9_-]. Names that would not fit keep a readable head and a hash. */
 const UID_MAX = 40;
-/** Kubernetes volume names are DNS labels. */
-const VOLUME_NAME_MAX = 63;
-
 function boundedName(prefix: string, name: string, max: number): string {
   const whole = `${prefix}${name}`;
   if (whole.length <= max) return whole;
@@ -180,36 +172,6 @@ function boundedName(prefix: string, name: string, max: number): string {
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-
-/** The dashboards of team `<name>` live here: the chart mounts a provider's dashboards at this path. */
-export function teamDashboardsPath(team: string): string {
-  return `/var/lib/grafana/dashboards/${team}`;
-}
-
-/** One file provider per team, each into its own folder named after the team. */
-export function teamDashboardProviders(model: PlatformModel): GrafanaDashboardProvider[] {
-  return [...model.platform.teams].sort(byName).map((team) => ({
-    name: team.name,
-    orgId: 1,
-    folder: team.name,
-    folderUid: boundedName('team-', team.name, UID_MAX),
-    type: 'file',
-    disableDeletion: false,
-    allowUiUpdates: false,
-    options: { path: teamDashboardsPath(team.name) },
-  }));
-}
-
-/**
- * An empty directory at each team provider's path. Without it Grafana finds the path missing, creates no
- * folder, and its first provisioning pass stops at that provider (the others wait for their next poll).
- */
-function teamDashboardDirs(model: PlatformModel): GrafanaEmptyDirMount[] {
-  return [...model.platform.teams].sort(byName).map((team) => ({
-    name: boundedName('team-dashboards-', team.name, VOLUME_NAME_MAX),
-    mountPath: teamDashboardsPath(team.name),
-  }));
-}
 
 function lokiDatasource(name: string, uid: string, tenants: readonly string[]): GrafanaDatasource {
   return {
@@ -289,11 +251,16 @@ export function grafanaDatasources(model: PlatformModel): GrafanaDatasource[] {
 /** The platform's own organization, which Grafana creates at its first start. */
 export const MAIN_ORG_ID = 1;
 
-/** One Grafana organization per team: named after the team, its members View it, its only datasource is its Loki. */
+/**
+ * One Grafana organization per team: named after the team, its members View it, its only datasource is its Loki,
+ * and it holds the team's dashboard folder (Main Org. holds none: team members have no role there).
+ */
 export interface GrafanaOrganization {
   readonly name: string;
   /** The team's Keycloak group: Viewer in this organization. */
   readonly group: string;
+  /** The team's folder in this organization, titled after the team: a stable uid within Grafana's 40 characters. */
+  readonly folderUid: string;
   /** Absent for a team without namespaces (no logs to read). */
   readonly datasource?: GrafanaDatasource;
 }
@@ -311,7 +278,12 @@ export function grafanaOrganizations(model: PlatformModel): GrafanaOrganization[
       );
     }
     const datasource = datasources.get(`Loki (${team.name})`);
-    return { name: team.name, group: team.group, ...(datasource === undefined ? {} : { datasource }) };
+    return {
+      name: team.name,
+      group: team.group,
+      folderUid: boundedName('team-', team.name, UID_MAX),
+      ...(datasource === undefined ? {} : { datasource }),
+    };
   });
 }
 
@@ -387,10 +359,6 @@ export function grafanaValues(model: PlatformModel): GrafanaValues {
     datasources: {
       'datasources.yaml': { apiVersion: 1, datasources: grafanaDatasources(model) },
     },
-    dashboardProviders: {
-      'dashboardproviders.yaml': { apiVersion: 1, providers: teamDashboardProviders(model) },
-    },
-    extraEmptyDirMounts: teamDashboardDirs(model),
     sidecar: {
       dashboards: { enabled: true, label: 'grafana_dashboard', searchNamespace: COMPONENTS.prometheus.namespace },
     },
