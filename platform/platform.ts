@@ -11,6 +11,11 @@ export default definePlatform({
   git: {
     repoURL: 'https://git.example.com/platform/platform.git',
     targetRevision: 'main',
+    // Owners in the generated CODEOWNERS: admins review everything, a team its namespaces' secrets.ts.
+    codeowners: {
+      admins: '@example/platform-admins',
+      teams: { payments: '@example/team-payments', storefront: '@example/team-storefront' },
+    },
   },
   cluster: {
     name: 'in-cluster',

@@ -6,6 +6,7 @@ import { docsGenerator } from '@platform-gen/docs';
 import { esoStoresGenerator } from '@platform-gen/eso-stores';
 import { grafanaConfigGenerator } from '@platform-gen/grafana-config';
 import { portalGenerator } from '@platform-gen/portal';
+import { reviewersGenerator } from '@platform-gen/reviewers';
 import { tenantBaselineGenerator } from '@platform-gen/tenant-baseline';
 import { vaultConfigGenerator } from '@platform-gen/vault-config';
 
@@ -20,4 +21,5 @@ export const GENERATORS: readonly Generator[] = [
   bootstrapGenerator,
   portalGenerator,
   docsGenerator,
+  reviewersGenerator,
 ];

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { generateCommand } from './commands/generate.js';
 import { keygenCommand } from './commands/keygen.js';
+import { newNamespaceCommand } from './commands/new-namespace.js';
 import { rekeyCommand, sealCommand } from './commands/seal.js';
 import { secretsCommand } from './commands/secrets.js';
 import { validateCommand } from './commands/validate.js';
@@ -113,6 +114,33 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { out: string; root?: string }) => {
     code = await keygenCommand(rootOf(options), options.out, io, new Date());
+  });
+
+  rootOption(
+    program
+      .command('new-namespace')
+      .description(
+        'scaffold namespaces/<name>/namespace.ts and secrets.ts for a tenant namespace, then generate (refuses invalid input, writing nothing)',
+      )
+      .argument('<name>', 'the namespace: a DNS-1123 label, not reserved, not taken')
+      .requiredOption('--team <team>', 'owning team, as declared under teams in platform/platform.ts')
+      .option('--prefix <vault path>', 'Vault KV prefix to approve for its secrets (default: <team>/<name>)')
+      .option('--description <text>', 'one line on what runs in the namespace')
+      .addHelpText(
+        'after',
+        `\nExample:\n  platform-gen new-namespace payments-ledger --team payments --description 'Ledger service'\n${EXIT_CODES_HELP}`,
+      ),
+  ).action(async (name: string, options: { team: string; prefix?: string; description?: string; root?: string }) => {
+    code = await newNamespaceCommand(
+      rootOf(options),
+      {
+        name,
+        team: options.team,
+        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+        ...(options.description === undefined ? {} : { description: options.description }),
+      },
+      io,
+    );
   });
 
   const collect = (value: string, previous: string[]) => [...previous, value];

@@ -146,8 +146,9 @@ describe('generate', () => {
     // The namespace's own folder, its Vault policy and role beside the others, its baseline Application,
     // the projects that list its namespace, the diagram of the Application tree and the access matrix, and
     // its entities in the Backstage catalog (with the catalog's index files that list them), and its Loki tenant
-    // in its team's Grafana organization and in the platform's datasource.
+    // in its team's Grafana organization and in the platform's datasource; CODEOWNERS gives its secrets.ts to its team.
     const alsoChanged = [
+      'CODEOWNERS',
       'charts/grafana/values.yaml',
       'docs/generated/access-matrix.md',
       'docs/generated/argocd-apps.md',

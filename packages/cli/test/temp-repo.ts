@@ -38,6 +38,9 @@ const EXAMPLE_ENTRIES = [
   '.platform-gen',
   '.gitattributes',
   '.sops.yaml',
+  'CODEOWNERS',
+  'docs/platform.md',
+  '.github',
 ];
 /** Generated TypeScript inside the toolchain's packages: owned by platform-gen, so part of the copy. */
 const GENERATED_TYPES_DIRS = ['packages/core/src/generated', 'packages/charts-gen/src/generated'];

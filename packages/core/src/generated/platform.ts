@@ -46,6 +46,20 @@ export interface GitRepository {
    * Branch, tag or commit that Argo CD tracks.
    */
   targetRevision: string;
+  codeowners?: CodeOwners;
+}
+/**
+ * Git host owners for the generated CODEOWNERS: admins own everything, each team its namespaces' secrets.ts (with admins). No CODEOWNERS is generated without it.
+ */
+export interface CodeOwners {
+  /**
+   * Git host handle of the platform admins, e.g. @example/platform-admins, @user or an e-mail.
+   */
+  admins: string;
+  /**
+   * Git host handle per team name (teams[].name). A team without one: its secrets.ts is owned by the admins only.
+   */
+  teams?: {[teamName: string]: string};
 }
 /**
  * The Kubernetes cluster the platform runs on.
