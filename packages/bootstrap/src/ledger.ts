@@ -3,15 +3,7 @@
  * reviewers. Prose and tables only; every fact comes from the ledger rows (PHS-1 checks the repository
  * against the same rows).
  */
-import type { LedgerRow, PlatformDefinition } from '@platform-gen/core';
-
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
+import { type LedgerRow, markdownCell, markdownCode, type PlatformDefinition } from '@platform-gen/core';
 
 export function ledgerMarkdown(platform: PlatformDefinition, rows: readonly LedgerRow[]): string {
   const lines = [
@@ -28,7 +20,7 @@ export function ledgerMarkdown(platform: PlatformDefinition, rows: readonly Ledg
     '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (row) =>
-        `| ${code(`${row.namespace}/${row.secret}`)} | ${row.authority.map(cell).join(' | ')} | ${cell(row.handover)} | ${row.copies.map(cell).join('<br>')} |`,
+        `| ${markdownCode(`${row.namespace}/${row.secret}`)} | ${row.authority.map(markdownCell).join(' | ')} | ${markdownCell(row.handover)} | ${row.copies.map(markdownCell).join('<br>')} |`,
     ),
     '',
     '## Consumers and suppliers',
@@ -36,7 +28,8 @@ export function ledgerMarkdown(platform: PlatformDefinition, rows: readonly Ledg
     '| secret | read by | supplied by |',
     '|---|---|---|',
     ...rows.map(
-      (row) => `| ${code(`${row.namespace}/${row.secret}`)} | ${cell(row.consumer)} | ${cell(row.suppliedBy)} |`,
+      (row) =>
+        `| ${markdownCode(`${row.namespace}/${row.secret}`)} | ${markdownCell(row.consumer)} | ${markdownCell(row.suppliedBy)} |`,
     ),
     '',
     '## Who can decrypt the sealed files (phase 0)',
@@ -46,7 +39,9 @@ export function ledgerMarkdown(platform: PlatformDefinition, rows: readonly Ledg
     '',
     '| name | recipient | held by |',
     '|---|---|---|',
-    ...platform.sops.recipients.map((r) => `| ${cell(r.name)} | ${code(r.recipient)} | ${cell(r.holder)} |`),
+    ...platform.sops.recipients.map(
+      (r) => `| ${markdownCell(r.name)} | ${markdownCode(r.recipient)} | ${markdownCell(r.holder)} |`,
+    ),
     '',
     'Tenant secrets are not in this ledger: Vault is their only authority from the moment they exist, and ESO',
     "materializes them in each namespace through that namespace's own SecretStore.",

@@ -6,6 +6,7 @@
  */
 import { COMPONENTS, type Phase } from './components.js';
 import type { BootstrapSecret, PlatformDefinition } from './generated/platform.js';
+import { compareStrings } from './issues.js';
 import type { PlatformModel } from './model.js';
 import { PLATFORM_NAMESPACES } from './names.js';
 import { clientSecretEnv, KEYCLOAK_CLIENTS_SECRET, type OidcClient, oidcClients } from './oidc-clients.js';
@@ -93,7 +94,7 @@ export function esoServedByNamespace(platform: PlatformDefinition): [string, Han
   for (const secret of platform.bootstrapSecrets.filter(servedByEso)) {
     byNamespace.set(secret.namespace, [...(byNamespace.get(secret.namespace) ?? []), secret]);
   }
-  return [...byNamespace.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...byNamespace.entries()].sort(([a], [b]) => compareStrings(a, b));
 }
 
 /** Namespaces the bootstrap Application creates: where sealed Secrets and ESO-served Secrets land, but Argo CD's. */
@@ -230,9 +231,7 @@ export function platformEsoPaths(platform: PlatformDefinition): [string, string[
   const add = (ns: string, path: string) => paths.set(ns, (paths.get(ns) ?? new Set()).add(path));
   for (const [ns, secrets] of esoServedByNamespace(platform)) for (const s of secrets) add(ns, s.handover.path);
   for (const { path } of keycloakClientSecrets(platform)) add(PLATFORM_NAMESPACES.keycloak, path);
-  return [...paths.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([ns, set]) => [ns, [...set].sort()]);
+  return [...paths.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([ns, set]) => [ns, [...set].sort()]);
 }
 
 /** What a namespace's ESO role may read: a tenant's approved prefixes (and below), or exact paths. */

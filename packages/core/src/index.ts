@@ -103,6 +103,7 @@ export { CLUSTER_SCOPED_KINDS, KINDS, type KindName } from './kinds.js';
 export { ANNOTATIONS, LABEL_PREFIX, LABELS, MANAGED_BY, standardMetadata } from './labels.js';
 export { chartValuesPath, ESO_SUBDIR, namespaceOutputDir, OUTPUT_DIRS } from './layout.js';
 export { loadDefinitions, NAMESPACES_DIR, PLATFORM_FILE } from './load-definitions.js';
+export { markdownCell, markdownCode } from './markdown.js';
 export { DEFAULT_POD_SECURITY, DEFAULT_REFRESH_INTERVAL, type NamespaceModel, type PlatformModel } from './model.js';
 export { getReservedReason, PLATFORM_NAMESPACES } from './names.js';
 export { clientSecretEnv, KEYCLOAK_CLIENTS_SECRET, type OidcClient, oidcClients } from './oidc-clients.js';

@@ -3,7 +3,7 @@ import namespaceSchema from '../schemas/namespace.schema.json' with { type: 'jso
 import type { Issue } from './issues.js';
 import { quote } from './issues.js';
 import { describeValue, validateAgainstSchema } from './schema-validate.js';
-import { TEST_BOOTSTRAP_SECRETS, TEST_SOPS, TEST_VAULT } from './testing.js';
+import { TEST_PLATFORM, TEST_VAULT } from './testing.js';
 
 const NS_FILE = 'namespaces/payments-api/namespace.ts';
 const SECRETS_FILE = 'namespaces/payments-api/secrets.ts';
@@ -11,18 +11,7 @@ const PLATFORM_FILE = 'platform/platform.ts';
 
 const namespace = { name: 'payments-api', team: 'payments', vault: { approvedPrefixes: ['payments/api'] } };
 const secrets = { secrets: [{ name: 'db-credentials', key: 'payments/api/db' }] };
-const platform = {
-  formatVersion: 1,
-  name: 'example',
-  domain: 'platform.example.com',
-  git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
-  cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
-  identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-  vault: TEST_VAULT,
-  sops: TEST_SOPS,
-  bootstrapSecrets: TEST_BOOTSTRAP_SECRETS,
-  teams: [{ name: 'payments', group: 'team-payments' }],
-};
+const platform = TEST_PLATFORM;
 
 /** Code and path of each issue, the most stable part of the mapping. */
 const codes = (issues: readonly Issue[]) => issues.map((i) => ({ code: i.code, path: i.path }));

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type Issue, issue } from './issues.js';
 import type { LoadedDefinitions, LoadedNamespaceFolder } from './load-definitions.js';
-import { TEST_BOOTSTRAP_SECRETS, TEST_SOPS, TEST_VAULT } from './testing.js';
+import { TEST_PLATFORM } from './testing.js';
 import { validateDefinitions } from './validate.js';
 
 const PLATFORM_FILE = 'platform/platform.ts';
 
 function platformData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    formatVersion: 1,
-    name: 'example',
-    domain: 'platform.example.com',
-    git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },
-    cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubeVersion: '1.33.0' },
-    identity: { realm: 'platform', adminGroup: 'platform-admins', auditorGroup: 'platform-auditors' },
-    vault: TEST_VAULT,
-    sops: TEST_SOPS,
-    bootstrapSecrets: TEST_BOOTSTRAP_SECRETS,
+    ...TEST_PLATFORM,
     teams: [
       { name: 'payments', group: 'team-payments' },
       { name: 'storefront', group: 'team-storefront' },

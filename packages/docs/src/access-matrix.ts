@@ -15,6 +15,8 @@ import {
 import {
   type Artifact,
   esoVaultRoleName,
+  markdownCell,
+  markdownCode,
   type NamespaceModel,
   type PlatformModel,
   platformEsoPaths,
@@ -25,14 +27,6 @@ import { vaultConfigGenerator } from '@platform-gen/vault-config';
 export const ACCESS_MATRIX_PATH = 'docs/generated/access-matrix.md';
 
 type Doc = Record<string, unknown>;
-
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
 
 function documents(artifacts: readonly Artifact[]): Doc[] {
   return artifacts.flatMap((a) => (a.documents ?? []) as Doc[]);
@@ -67,8 +61,7 @@ interface VaultAccess {
   readonly boundTo: string;
 }
 
-function vaultAccess(model: PlatformModel): Map<string, VaultAccess> {
-  const artifacts = vaultConfigGenerator.generate(model);
+function vaultAccess(artifacts: readonly Artifact[]): Map<string, VaultAccess> {
   const policies = new Map<string, { path: string; capabilities: string[] }[]>();
   const roles = new Map<string, Doc>();
   for (const doc of documents(artifacts)) {
@@ -133,9 +126,9 @@ function argocdGlobalRoles(model: PlatformModel): Map<string, string[]> {
 }
 
 /** Vault policies of each Keycloak group (files/group-<group>.policies, applied as external identity groups). */
-function vaultGroupPolicies(model: PlatformModel): Map<string, string[]> {
+function vaultGroupPolicies(artifacts: readonly Artifact[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const artifact of vaultConfigGenerator.generate(model)) {
+  for (const artifact of artifacts) {
     const match = /\/group-([^/]+)\.policies$/.exec(artifact.path);
     if (match?.[1] === undefined) continue;
     groups.set(
@@ -158,13 +151,15 @@ function rbacSubjects(model: PlatformModel, ns: NamespaceModel): string[] {
 }
 
 function rulesText(rules: VaultAccess['rules']): string {
-  return rules.map((r) => `${code(r.path)} ${r.capabilities.join('/')}`).join('<br>') || 'nothing';
+  return rules.map((r) => `${markdownCode(r.path)} ${r.capabilities.join('/')}`).join('<br>') || 'nothing';
 }
 
 export function accessMatrixMarkdown(model: PlatformModel): string {
   const { platform } = model;
   const roles = projectRoles(model);
-  const vault = vaultAccess(model);
+  // Vault's configuration, generated once for both views of it.
+  const vaultArtifacts = vaultConfigGenerator.generate(model);
+  const vault = vaultAccess(vaultArtifacts);
   const grafana = grafanaView(model);
   const teamOf = new Map(platform.teams.map((t) => [t.name, t]));
   const lines = [
@@ -196,7 +191,7 @@ export function accessMatrixMarkdown(model: PlatformModel): string {
             ),
           ),
         ];
-        return `${code(`${r.project}`)}: ${r.role} (${rights.join(', ')})`;
+        return `${markdownCode(`${r.project}`)}: ${r.role} (${rights.join(', ')})`;
       });
     const esoRole = esoVaultRoleName(ns.name);
     const access = vault.get(esoRole);
@@ -204,37 +199,37 @@ export function accessMatrixMarkdown(model: PlatformModel): string {
     const teamDatasource = grafana.teamOrgs.get(teamName);
     const loki = [...grafana.lokiTenants.entries()]
       .filter(([name, tenants]) => tenants.includes(ns.name) && name !== teamDatasource)
-      .map(([name]) => `Main Org. datasource ${code(name)} (admins, auditors)`);
+      .map(([name]) => `Main Org. datasource ${markdownCode(name)} (admins, auditors)`);
     const grafanaCell = [
       grafana.allowedGroups.includes(group) ? `${group} signs in` : `${group} cannot sign in`,
-      `Loki tenant ${code(ns.name)}`,
+      `Loki tenant ${markdownCode(ns.name)}`,
       ...(grafana.teamOrgs.has(teamName)
         ? [
-            `org ${code(teamName)} (${code(group)} Viewer): ${teamDatasource === undefined ? 'no datasource' : `datasource ${code(teamDatasource)}`}`,
+            `org ${markdownCode(teamName)} (${markdownCode(group)} Viewer): ${teamDatasource === undefined ? 'no datasource' : `datasource ${markdownCode(teamDatasource)}`}`,
           ]
         : []),
       ...loki,
     ].join('<br>');
     lines.push(
-      `| ${code(ns.name)} | ${cell(ns.definition.team)} → ${code(group)} | ${argo.join('<br>') || 'none'} | ${rbacSubjects(model, ns).map(cell).join('<br>')} | ${access === undefined ? 'none' : `${code(esoRole)} (bound to ${access.boundTo}) →<br>${rulesText(access.rules)}`} | ${grafanaCell} |`,
+      `| ${markdownCode(ns.name)} | ${markdownCell(ns.definition.team)} → ${markdownCode(group)} | ${argo.join('<br>') || 'none'} | ${rbacSubjects(model, ns).map(markdownCell).join('<br>')} | ${access === undefined ? 'none' : `${markdownCode(esoRole)} (bound to ${access.boundTo}) →<br>${rulesText(access.rules)}`} | ${grafanaCell} |`,
     );
   }
   lines.push('', '## Platform groups', '', '| group | Argo CD | Vault (OIDC login) | Grafana |', '|---|---|---|---|');
   const globalRoles = argocdGlobalRoles(model);
-  const groupPolicies = vaultGroupPolicies(model);
+  const groupPolicies = vaultGroupPolicies(vaultArtifacts);
   for (const group of [platform.identity.adminGroup, platform.identity.auditorGroup]) {
     const argo = [
       ...(globalRoles.get(group) ?? []).map((role) => `policy.csv ${role}`),
       ...roles.filter((r) => r.groups.includes(group)).map((r) => `${r.project}: ${r.role}`),
     ];
     lines.push(
-      `| ${code(group)} | ${cell(argo.join(', ') || 'none')} | ${(groupPolicies.get(group) ?? []).map((p) => `policy ${code(p)}`).join(', ') || 'none'} | ${grafana.allowedGroups.includes(group) ? 'signs in' : 'cannot sign in'} |`,
+      `| ${markdownCode(group)} | ${markdownCell(argo.join(', ') || 'none')} | ${(groupPolicies.get(group) ?? []).map((p) => `policy ${markdownCode(p)}`).join(', ') || 'none'} | ${grafana.allowedGroups.includes(group) ? 'signs in' : 'cannot sign in'} |`,
     );
   }
   lines.push(
     '',
-    `Grafana's role in Main Org. (JMESPath over the groups claim): ${code(grafana.roleMapping)}.`,
-    `Grafana's organizations (org_mapping over the groups claim; Main Org. is id 1): ${code(grafana.orgMapping)}.`,
+    `Grafana's role in Main Org. (JMESPath over the groups claim): ${markdownCode(grafana.roleMapping)}.`,
+    `Grafana's organizations (org_mapping over the groups claim; Main Org. is id 1): ${markdownCode(grafana.orgMapping)}.`,
     '',
   );
   const platformReads = platformEsoPaths(platform);
@@ -251,7 +246,7 @@ export function accessMatrixMarkdown(model: PlatformModel): string {
     for (const [ns] of platformReads) {
       const access = vault.get(esoVaultRoleName(ns));
       lines.push(
-        `| ${code(ns)} | ${code(esoVaultRoleName(ns))} (${access?.boundTo ?? 'none'}) | ${access === undefined ? 'none' : rulesText(access.rules)} |`,
+        `| ${markdownCode(ns)} | ${markdownCode(esoVaultRoleName(ns))} (${access?.boundTo ?? 'none'}) | ${access === undefined ? 'none' : rulesText(access.rules)} |`,
       );
     }
     lines.push('');

@@ -12,6 +12,7 @@ import {
   COMPONENTS,
   ESO_SUBDIR,
   KSOPS_GENERATOR_FILE,
+  markdownCell,
   OUTPUT_DIRS,
   type PlatformModel,
   SEALED_DIR,
@@ -119,10 +120,6 @@ export function generatedDocsEntries(): FolderEntry[] {
   ];
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 function folderReadme(
   title: string,
   intro: readonly string[],
@@ -136,7 +133,7 @@ function folderReadme(
     '',
     '| path | what lives there | written by |',
     '|---|---|---|',
-    ...entries.map((e) => `| \`${cell(e.path)}\` | ${cell(e.holds)} | ${cell(e.writtenBy)} |`),
+    ...entries.map((e) => `| \`${markdownCell(e.path)}\` | ${markdownCell(e.holds)} | ${markdownCell(e.writtenBy)} |`),
     '',
     '**Do not edit these files**: change the definition named above and run `pnpm generate`',
     '(`pnpm check` fails when a generated file differs from a fresh generation).',

@@ -5,7 +5,7 @@
  * by neither.
  */
 
-import type { Issue } from '../issues.js';
+import { compareStrings, type Issue } from '../issues.js';
 import { PLATFORM_SECRETS } from '../platform-secrets.js';
 import type { RepoView } from '../repo-view.js';
 import { field } from '../repo-view.js';
@@ -65,7 +65,7 @@ export function secretAuthorityIssues(view: RepoView): Issue[] {
   }
   const issues: Issue[] = [];
   const ageKey = `${PLATFORM_SECRETS.sopsAge.namespace}/${PLATFORM_SECRETS.sopsAge.name}`;
-  for (const [secret, list] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [secret, list] of [...writers.entries()].sort(([a], [b]) => compareStrings(a, b))) {
     const first = list[0];
     if (first === undefined) continue;
     if (secret === ageKey) {
