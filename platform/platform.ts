@@ -5,7 +5,7 @@ const EXAMPLE_RECOVERY_KEY =
 
 /** The example platform. Admin-owned: teams never edit this file (see CODEOWNERS). */
 export default definePlatform({
-  formatVersion: 1,
+  formatVersion: 2,
   name: 'example',
   domain: 'platform.example.com',
   git: {

@@ -133,17 +133,17 @@ describe('validateAgainstSchema', () => {
     ]);
   });
 
-  it('maps const to E_VALUE_NOT_ALLOWED, naming the one allowed value', () => {
-    const issues = validateAgainstSchema('platform', { ...platform, formatVersion: 2 }, PLATFORM_FILE);
-    expect(issues).toEqual([
-      {
-        severity: 'error',
-        code: 'E_VALUE_NOT_ALLOWED',
-        file: PLATFORM_FILE,
-        path: 'formatVersion',
-        message: 'formatVersion is number 2, which is not allowed',
-        hint: 'use 1',
-      },
+  it('leaves the value of formatVersion to the version rule, but refuses one that is not a whole number from 1 up', () => {
+    // Old and new formats are the version rule's (format-version.ts), so they are not schema errors.
+    expect(validateAgainstSchema('platform', { ...platform, formatVersion: 1 }, PLATFORM_FILE)).toEqual([]);
+    expect(validateAgainstSchema('platform', { ...platform, formatVersion: 9 }, PLATFORM_FILE)).toEqual([]);
+    const { formatVersion: _, ...unversioned } = platform;
+    expect(validateAgainstSchema('platform', unversioned, PLATFORM_FILE)).toEqual([]);
+    expect(codes(validateAgainstSchema('platform', { ...platform, formatVersion: 1.5 }, PLATFORM_FILE))).toEqual([
+      { code: 'E_WRONG_TYPE', path: 'formatVersion' },
+    ]);
+    expect(codes(validateAgainstSchema('platform', { ...platform, formatVersion: 0 }, PLATFORM_FILE))).toEqual([
+      { code: 'E_FORMAT_VERSION_INVALID', path: 'formatVersion' },
     ]);
   });
 

@@ -66,7 +66,7 @@ export const TEST_BOOTSTRAP_SECRETS: PlatformDefinition['bootstrapSecrets'] = re
 
 /** A complete, valid platform definition for tests that build models by hand (no file behind it). */
 export const TEST_PLATFORM: PlatformDefinition = {
-  formatVersion: 1,
+  formatVersion: 2,
   name: 'example',
   domain: 'platform.example.com',
   git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },

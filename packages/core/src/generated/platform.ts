@@ -4,9 +4,9 @@
  */
 export interface PlatformDefinition {
   /**
-   * Version of the definition format. Bumped only with a migration.
+   * Version of the definition format of the whole repository (platform, namespaces, secrets). Set by platform-gen migrate, never by hand; absent means format 1.
    */
-  formatVersion: 1;
+  formatVersion?: number;
   /**
    * Short name of the platform, used in labels (app.kubernetes.io/part-of).
    */

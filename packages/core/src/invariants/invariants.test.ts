@@ -29,7 +29,7 @@ const MODEL: PlatformModel = {
   // The invariants read only the namespaces and vault.audience: the rest of the platform (e.g. how Vault
   // unseals) does not matter here, hence the assertion rather than a complete definition.
   platform: {
-    formatVersion: 1,
+    formatVersion: 2,
     name: 'example',
     domain: 'platform.example.com',
     git: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main' },

@@ -2,7 +2,7 @@ import { definePlatform } from '@platform-gen/core';
 import { TEST_BOOTSTRAP_SECRETS, TEST_SOPS } from '@platform-gen/core/testing';
 
 export default definePlatform({
-  formatVersion: 1,
+  formatVersion: 2,
   name: 'golden',
   domain: 'platform.example.com',
   git: {
