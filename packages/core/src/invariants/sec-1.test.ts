@@ -370,7 +370,7 @@ describe('findSecretText', () => {
       '-----BEGIN PRIVATE KEY-----',
       '-----BEGIN PGP PRIVATE KEY BLOCK-----',
     ]) {
-      expect(findSecretText(key(header)), header).toEqual({ what: 'a private key', line: 3 });
+      expect(findSecretText(key(header)), header).toEqual({ what: 'a private key (PEM)', line: 3 });
     }
   });
 
@@ -399,7 +399,7 @@ describe('findSecretText', () => {
   });
 });
 
-describe('SEC-1: no key or token in any text', () => {
+describe('SEC-1: no key or token in any text (the secret scan, tested in secret-scan.test.ts)', () => {
   it('reports the file and line of an age identity, wherever it is', () => {
     const texts: RepoText[] = [
       { file: 'kubernetes/apps/notes.txt', content: 'nothing here\n' },
@@ -408,14 +408,36 @@ describe('SEC-1: no key or token in any text', () => {
     const issues = sec1.check(view(sealedFiles(), { texts }));
     expect(where(issues)).toEqual([
       {
-        code: 'E_SEC1',
+        code: 'E_SECRET_AGE_IDENTITY',
         file: 'charts/app/values.yaml',
         line: 3,
         path: '',
-        message: 'SEC-1: charts/app/values.yaml contains an age identity (private key)',
+        message: 'SEC-1: an age identity (private key) [age-identity]: AGE-SECRET-KEY-1…',
       },
     ]);
+    expect(issues[0]?.column).toBe(6);
     expect(issues[0]?.hint).toContain('rotate it');
+    expect(JSON.stringify(issues)).not.toContain(AGE_IDENTITY);
+  });
+
+  it('reports a plaintext Secret once: as an object under kubernetes/ (E_SEC1), by the scan anywhere else', () => {
+    const yaml = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n';
+    const plain: RepoObject = {
+      file: 'kubernetes/apps/db.yaml',
+      line: 1,
+      generated: false,
+      object: secret('db', 'apps', { password: 'hunter2' }),
+    };
+    const texts: RepoText[] = [
+      { file: plain.file, content: yaml },
+      { file: 'docs/examples/db.yaml', content: yaml },
+    ];
+    const issues = sec1.check(view([...sealedFiles(), plain], { texts }));
+    expect(issues.map((i) => [i.code, i.file, i.line, i.path])).toEqual([
+      ['E_SEC1', 'kubernetes/apps/db.yaml', 1, 'stringData.password'],
+      ['E_SECRET_PLAINTEXT_VALUE', 'docs/examples/db.yaml', 6, 'stringData.password'],
+    ]);
+    expect(JSON.stringify(issues)).not.toContain('hunter2');
   });
 
   it('passes the texts of sealed files (ENC values, age recipients, encrypted data keys)', () => {
