@@ -15,6 +15,7 @@ import {
   validateDefinitions,
 } from '@platform-gen/core';
 import { EXIT } from '../exit-codes.js';
+import { locked, needsLock } from '../locked.js';
 import type { Io } from '../main.js';
 import { formatIssues } from '../report.js';
 import { renderNamespaceFiles } from '../scaffold/namespace-files.js';
@@ -34,6 +35,8 @@ function defaultPrefix(team: string, name: string): string {
 }
 
 export async function newNamespaceCommand(root: string, options: NewNamespaceOptions, io: Io): Promise<number> {
+  // Held from the first read of the definitions to the end of the generate it runs.
+  if (needsLock(root)) return locked(root, 'new-namespace', io, () => newNamespaceCommand(root, options, io));
   const { name, team } = options;
   const prefix = options.prefix ?? defaultPrefix(team, name);
   const definition: NamespaceDefinition = {

@@ -8,17 +8,20 @@
  * recipients (after adding or removing one), like `sops updatekeys`: values, IVs and MAC unchanged.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import {
   type BootstrapSecret,
   loadModel,
   type PlatformModel,
   sealedFilePath,
   sealedManifest,
+  WriteRefusedError,
+  writeFileAtomically,
 } from '@platform-gen/core';
 import { parse } from 'yaml';
 import { EXIT } from '../exit-codes.js';
+import { locked, needsLock } from '../locked.js';
 import type { Io } from '../main.js';
 import { formatIssues } from '../report.js';
 
@@ -133,23 +136,18 @@ async function collectValues(secret: BootstrapSecret, io: Io, options: SealOptio
   return values;
 }
 
-/** Writes `content` to `path` through a temporary file and a rename: never half-written, never through a symlink. */
+/** Writes `content` to `path` atomically and durably (core's writer): never half-written, never through a symlink. */
 async function writeAtomically(root: string, relativePath: string, content: string): Promise<void> {
-  const target = join(root, relativePath);
-  await mkdir(dirname(target), { recursive: true });
-  const existing = await lstat(target).catch(() => undefined);
-  if (existing?.isSymbolicLink() === true)
-    throw new SealInputError(`${relativePath} is a symlink; platform-gen never writes through one`);
-  const temporary = `${target}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, content, { flag: 'wx', mode: 0o644 });
-    await rename(temporary, target);
-  } finally {
-    await rm(temporary, { force: true });
+    await writeFileAtomically(root, relativePath, content);
+  } catch (error) {
+    if (error instanceof WriteRefusedError) throw new SealInputError(error.message);
+    throw error;
   }
 }
 
 export async function sealCommand(root: string, name: string, options: SealOptions, io: Io): Promise<number> {
+  if (needsLock(root)) return locked(root, 'seal', io, () => sealCommand(root, name, options, io));
   const model = await loadOrReport(root, io);
   if (model === undefined) return EXIT.invalid;
   try {
@@ -183,6 +181,7 @@ export async function rekeyCommand(
   ageKeyFile: string,
   io: Io,
 ): Promise<number> {
+  if (needsLock(root)) return locked(root, 'rekey', io, () => rekeyCommand(root, names, ageKeyFile, io));
   const model = await loadOrReport(root, io);
   if (model === undefined) return EXIT.invalid;
   const { parseAgeIdentityFile, rewrapDocument, inspectDocument } = await import('@platform-gen/sops');
