@@ -229,7 +229,7 @@ const CASES: readonly BadInput[] = [
   },
   {
     name: 'unknown field in platform.ts',
-    mutate: (repo) => repo.replace(PLATFORM, '  formatVersion: 1,\n', `  formatVersion: 1,\n  region: 'eu-west-1',\n`),
+    mutate: (repo) => repo.replace(PLATFORM, '  formatVersion: 2,\n', `  formatVersion: 2,\n  region: 'eu-west-1',\n`),
     code: 'E_UNKNOWN_FIELD',
     file: PLATFORM,
     line: "region: 'eu-west-1'",
@@ -244,11 +244,18 @@ const CASES: readonly BadInput[] = [
     line: 7,
   },
   {
-    name: 'formatVersion: 2',
-    mutate: (repo) => repo.replace(PLATFORM, 'formatVersion: 1,', 'formatVersion: 2,'),
-    code: 'E_VALUE_NOT_ALLOWED',
+    name: 'formatVersion: 3 (a newer format)',
+    mutate: (repo) => repo.replace(PLATFORM, 'formatVersion: 2,', 'formatVersion: 3,'),
+    code: 'E_FORMAT_TOO_NEW',
     file: PLATFORM,
-    line: 'formatVersion: 2,',
+    line: 'formatVersion: 3,',
+  },
+  {
+    name: 'formatVersion: 1 (an older format)',
+    mutate: (repo) => repo.replace(PLATFORM, 'formatVersion: 2,', 'formatVersion: 1,'),
+    code: 'E_FORMAT_OUTDATED',
+    file: PLATFORM,
+    line: 'formatVersion: 1,',
   },
   {
     name: "podSecurity: 'none'",

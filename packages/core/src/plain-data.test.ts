@@ -167,4 +167,12 @@ describe('toPlainData', () => {
     const { issues } = toPlainData({ list: ['a', , 'b'] }, FILE);
     expect(issues.map((i) => i.path)).toEqual(['list[1]']);
   });
+
+  it("refuses an own field named __proto__ (from JSON.parse) instead of setting the copy's prototype", () => {
+    const value = JSON.parse('{"name":"a","__proto__":{"team":"admins"}}') as unknown;
+    const { data, issues } = toPlainData(value, FILE);
+    expect(issues.map((i) => [i.code, i.path])).toEqual([['E_DEF_NOT_DATA', '__proto__']]);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect((data as Record<string, unknown>).team).toBeUndefined();
+  });
 });

@@ -57,6 +57,11 @@ export function toPlainData(value: unknown, file: string): { data: unknown; issu
       }
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(v)) {
+        if (key === '__proto__') {
+          // Assigning it would set the copy's prototype instead of a field: refuse it.
+          report([...path, key], 'a field named __proto__, which JavaScript treats as the prototype');
+          continue;
+        }
         let item: unknown;
         try {
           item = (v as Record<string, unknown>)[key];
