@@ -22,6 +22,7 @@ import { keycloakConfigValues, keycloakValues } from './components/keycloak.js';
 import { grafanaValues, lokiValues, prometheusValues } from './components/observability.js';
 import { vaultValues } from './components/vault.js';
 import { type LocalChartSpec, localChartArtifacts, readTemplates } from './local-charts.js';
+import { chartsReadme } from './readme.js';
 import { GENERATED_TYPES_DIR, VALUES_SCHEMA_TYPES, valuesSchemaOrThrow } from './schemas.js';
 
 type UpstreamKey = Exclude<
@@ -96,6 +97,7 @@ export const chartsGenerator: Generator = {
         source,
       ),
     );
+    artifacts.push(chartsReadme(model));
     return artifacts;
   },
 };

@@ -5,8 +5,11 @@ import { resolve } from 'node:path';
 import { PlatformError } from '@platform-gen/core';
 import { Command, CommanderError } from 'commander';
 import { bootstrapCommand } from './commands/bootstrap.js';
+import { diffCommand } from './commands/diff.js';
+import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
 import { keygenCommand } from './commands/keygen.js';
+import { migrateCommand } from './commands/migrate.js';
 import { newNamespaceCommand } from './commands/new-namespace.js';
 import { rekeyCommand, sealCommand } from './commands/seal.js';
 import { secretsCommand } from './commands/secrets.js';
@@ -56,9 +59,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('generate')
       .description('generate every file from the definitions and write what changed')
       .option('--check', 'write nothing; print a diff of every drifted, missing or orphaned file and exit 1 if any')
+      .option(
+        '--allow-delete <namespace>',
+        'allow deleting every generated file of a namespace whose definition was removed; repeatable',
+        (value: string, previous: string[]) => [...previous, value],
+        [],
+      )
       .addHelpText('after', EXIT_CODES_HELP),
-  ).action(async (options: { check?: boolean; root?: string }) => {
-    code = await generateCommand(rootOf(options), { check: options.check === true }, io);
+  ).action(async (options: { check?: boolean; allowDelete: string[]; root?: string }) => {
+    code = await generateCommand(
+      rootOf(options),
+      { check: options.check === true, allowDelete: options.allowDelete },
+      io,
+    );
   });
 
   rootOption(
@@ -68,6 +81,60 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { root?: string }) => {
     code = await validateCommand(rootOf(options), io);
+  });
+
+  rootOption(
+    program
+      .command('diff')
+      .description(
+        'what a change to the definitions does, object by object, grouped by namespace and component, Vault access changes first; writes nothing',
+      )
+      .option(
+        '--base <ref>',
+        'compare with the generated files of this Git ref instead of those on disk (e.g. origin/main)',
+      )
+      .option('--markdown', 'print Markdown for a pull-request comment')
+      .option('--exit-code', 'exit 1 when there are differences (like git diff --exit-code)')
+      .addHelpText(
+        'after',
+        `\nExamples:\n  platform-gen diff                                   # what pnpm generate would change\n  platform-gen diff --base origin/main --markdown     # a pull request's effect, for a PR comment\n${EXIT_CODES_HELP}\n  (diff exits 0 when it computed the diff, even a non-empty one, unless --exit-code)`,
+      ),
+  ).action(async (options: { base?: string; markdown?: boolean; exitCode?: boolean; root?: string }) => {
+    code = await diffCommand(
+      rootOf(options),
+      { base: options.base, markdown: options.markdown === true, exitCode: options.exitCode === true },
+      io,
+    );
+  });
+
+  rootOption(
+    program
+      .command('explain')
+      .description(
+        'where a file or namespace comes from, which rules check it, and what removing its definition would change; writes nothing',
+      )
+      .argument('<path|namespace>', 'a file of the repository (generated or hand-written) or a namespace name')
+      .addHelpText(
+        'after',
+        `\nExamples:\n  platform-gen explain kubernetes/vault-config/files/policy-eso-payments-api.hcl\n  platform-gen explain payments-api\n${EXIT_CODES_HELP}`,
+      ),
+  ).action(async (target: string, options: { root?: string }) => {
+    code = await explainCommand(rootOf(options), target, io);
+  });
+
+  rootOption(
+    program
+      .command('migrate')
+      .description(
+        'rewrite the definitions of an older format into the current one (after upgrading platform-gen), then validate',
+      )
+      .option('--dry-run', 'write nothing; print a unified diff of every file it would change')
+      .addHelpText(
+        'after',
+        `\nRun it when validate or generate reports E_FORMAT_OUTDATED; then run pnpm generate.\n${EXIT_CODES_HELP}`,
+      ),
+  ).action(async (options: { dryRun?: boolean; root?: string }) => {
+    code = await migrateCommand(rootOf(options), { dryRun: options.dryRun === true }, io);
   });
 
   rootOption(

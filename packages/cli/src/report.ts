@@ -1,7 +1,8 @@
 /**
- * Prints issues grouped by file, with a count, so every problem is visible at once.
+ * Prints issues grouped by file, with a count, so every problem is visible at once: each with its
+ * place, the offending line and a caret under the field, and how to fix it.
  */
-import type { Issue } from '@platform-gen/core';
+import { type Issue, printable } from '@platform-gen/core';
 
 export function formatIssues(issues: readonly Issue[]): string {
   const byFile = new Map<string, Issue[]>();
@@ -12,12 +13,18 @@ export function formatIssues(issues: readonly Issue[]): string {
   }
   const lines: string[] = [];
   for (const [file, list] of byFile) {
-    lines.push(`${file} (${count(list.length, 'problem')})`);
+    // A file name comes from the repository: a bidi override or control character in it must not reach the terminal raw.
+    lines.push(`${printable(file)} (${count(list.length, 'problem')})`);
     for (const found of list) {
       const where = `${found.line ?? 1}:${found.column ?? 1}`;
       const field = found.path === '' ? '' : `${found.path}: `;
       lines.push(`  ${where}  ${found.severity} ${found.code}  ${field}${found.message}`);
-      lines.push(`  ${' '.repeat(where.length)}  fix: ${found.hint}`);
+      const indent = ' '.repeat(where.length);
+      if (found.excerpt !== undefined) {
+        lines.push(`  ${indent}  | ${found.excerpt.text}`);
+        lines.push(`  ${indent}  | ${' '.repeat(found.excerpt.caret - 1)}^`);
+      }
+      lines.push(`  ${indent}  fix: ${found.hint}`);
     }
     lines.push('');
   }

@@ -176,10 +176,52 @@ describe('generate', () => {
     expect((await repo.run(['generate', '--check'])).code).toBe(0);
   });
 
-  it('removing a namespace deletes its namespace.yaml and the now-empty folder', async () => {
+  it('removing a namespace is refused without --allow-delete: exit 1, named, nothing written (binary)', async () => {
     const repo = await createTempRepo();
     await repo.remove('namespaces/payments-api');
-    const result = await repo.run(['generate']);
+    const before = await repo.snapshot();
+    const result = await repo.runBinary(['generate']);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('namespaces/payments-api/namespace.ts (1 problem)\n');
+    expect(result.err).toMatch(
+      /E_NS_DELETE_NOT_ALLOWED {2}namespace "payments-api" has no definition any more: this generate would delete all \d+ files of kubernetes\/namespaces\/payments-api\//,
+    );
+    expect(result.err).toContain(
+      'fix: if the namespace is meant to go, run `platform-gen generate --allow-delete payments-api`',
+    );
+    expect(result.err).toMatch(/Nothing was written\.\n$/);
+    expect(result.out).toBe('');
+    expect(diffSnapshots(before, await repo.snapshot())).toEqual([]);
+    // --check still reports the drift (it writes nothing, so it needs no permission).
+    expect((await repo.run(['generate', '--check'])).code).toBe(1);
+  });
+
+  it('--allow-delete names only the namespaces it allows: a second deleted namespace is still refused', async () => {
+    const repo = await createTempRepo();
+    await repo.remove('namespaces/payments-api');
+    await repo.remove('namespaces/storefront-web');
+    const before = await repo.snapshot();
+    const result = await repo.run(['generate', '--allow-delete', 'payments-api']);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('namespace "storefront-web" has no definition any more');
+    expect(result.err).not.toContain('namespace "payments-api" has no definition');
+    expect(diffSnapshots(before, await repo.snapshot())).toEqual([]);
+  });
+
+  it('an --allow-delete for a namespace that is not being deleted is ignored with a note', async () => {
+    const repo = await createTempRepo();
+    const result = await repo.run(['generate', '--allow-delete', 'payments-api']);
+    expect(result.code, result.err).toBe(0);
+    expect(result.err).toBe(
+      'platform-gen: --allow-delete payments-api: this run deletes no namespace of that name; ignored.\n',
+    );
+    expect(await repo.exists(PAYMENTS_API_YAML)).toBe(true);
+  });
+
+  it('removing a namespace with --allow-delete deletes its namespace.yaml and the now-empty folder', async () => {
+    const repo = await createTempRepo();
+    await repo.remove('namespaces/payments-api');
+    const result = await repo.run(['generate', '--allow-delete', 'payments-api']);
     expect(result.code, result.err).toBe(0);
     expect(result.out).toContain(`  deleted   ${PAYMENTS_API_YAML}\n`);
     expect(result.out).toMatch(/[1-9][0-9]* deleted\.\n$/);
@@ -196,7 +238,7 @@ describe('generate', () => {
     const handWritten = '# Notes of the payments team, kept next to the namespace.\nowner: payments\n';
     await repo.write(notes, handWritten);
     await repo.remove('namespaces/payments-api');
-    const result = await repo.run(['generate']);
+    const result = await repo.run(['generate', '--allow-delete', 'payments-api']);
     expect(result.code, result.err).toBe(0);
     expect(await repo.exists(PAYMENTS_API_YAML)).toBe(false);
     expect(await repo.read(notes)).toBe(handWritten);

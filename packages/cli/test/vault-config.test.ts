@@ -266,7 +266,7 @@ describe('removing a namespace', () => {
     );
 
     await repo.remove('namespaces/payments-batch');
-    const generated = await repo.run(['generate']);
+    const generated = await repo.run(['generate', '--allow-delete', 'payments-batch']);
     expect(generated.code, generated.err).toBe(0);
     expect(generated.err).toBe('');
 

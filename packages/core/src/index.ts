@@ -43,6 +43,33 @@ export {
   type UpstreamChart,
 } from './components.js';
 export { type DefinitionKind, defineNamespace, definePlatform, defineSecrets, getDefinitionKind } from './define.js';
+export { DEFINITION_RULES, type DefinitionRule, rulesForDefinition, SCHEMA_RULES } from './definition-rules.js';
+export { type DeletedNamespace, deletedNamespaces, deleteGuardIssues } from './delete-guard.js';
+export {
+  type ChangeKind,
+  type DiffGroup,
+  diffCounts,
+  diffGenerations,
+  type FileChange,
+  type GenerationDiff,
+  type GenerationFiles,
+  type GroupRef,
+  groupOf,
+  isEmptyDiff,
+  type ObjectChange,
+  sourceOf,
+  type VaultChange,
+  vaultFileKind,
+} from './diff/generation-diff.js';
+export { diffFields, type FieldChange } from './diff/object-diff.js';
+export {
+  groupTitle,
+  renderDiffMarkdown,
+  renderDiffSummary,
+  renderDiffText,
+  summarizeDiff,
+  VAULT_FLAG,
+} from './diff/render-diff.js';
 export {
   type Artifact,
   type FileSet,
@@ -52,6 +79,7 @@ export {
   hasGeneratedHeader,
   headerFor,
   headerLine,
+  isOwnedBy,
   isSafeOutputPath,
   mergeOutputs,
   type OutputFile,
@@ -59,6 +87,7 @@ export {
   type SchemaTypes,
   yamlArtifact,
 } from './file-set.js';
+export { CURRENT_FORMAT_VERSION, checkFormatVersion, UNVERSIONED_FORMAT } from './format-version.js';
 export type { NamespaceDefinition, NamespaceVault } from './generated/namespace.js';
 export type {
   AgeRecipient,
@@ -86,9 +115,11 @@ export {
 } from './hcl.js';
 export { oidcIssuer, type PlatformService, serviceHost } from './hostnames.js';
 export { APP_OF_APPS_PROJECT } from './invariants/apps.js';
+export { INVARIANT_SCOPES, type InvariantScope, invariantsFor } from './invariants/coverage.js';
 export { checkInvariants, INVARIANTS, type Invariant } from './invariants/index.js';
 export {
   compareStrings,
+  type Excerpt,
   type FieldPath,
   formatFieldPath,
   hasErrors,
@@ -96,6 +127,7 @@ export {
   issue,
   PathConflictError,
   PlatformError,
+  printable,
   type Severity,
   sortIssues,
 } from './issues.js';
@@ -107,10 +139,26 @@ export { markdownCell, markdownCode } from './markdown.js';
 export { DEFAULT_POD_SECURITY, DEFAULT_REFRESH_INTERVAL, type NamespaceModel, type PlatformModel } from './model.js';
 export { getReservedReason, PLATFORM_NAMESPACES } from './names.js';
 export { clientSecretEnv, KEYCLOAK_CLIENTS_SECRET, type OidcClient, oidcClients } from './oidc-clients.js';
-export { allOwnedPrefixes, loadModel, type PipelineResult, runPipeline } from './pipeline.js';
+export { allOwnedPrefixes, generateFileSet, loadModel, type PipelineResult, runPipeline } from './pipeline.js';
 export { ingressTlsSecret, PLATFORM_SECRETS, type PlatformSecretRef } from './platform-secrets.js';
-export { buildRepoView, type RepoObject, type RepoView } from './repo-view.js';
+export {
+  acquireRepoLock,
+  holdsRepoLock,
+  LOCK_FILE,
+  type LockHolder,
+  RepoLockedError,
+  withRepoLock,
+} from './repo-lock.js';
+export { buildRepoView, type RepoObject, type RepoView, readRepoTexts } from './repo-view.js';
 export { ENC_VALUE, plaintextValues, type SealedFileState, type SealedStatus, sealedStatus } from './sealed-state.js';
+export {
+  SECRET_DETECTORS,
+  SECRET_SCAN_ALLOWLIST,
+  type SecretFinding,
+  type SecretKind,
+  scanText,
+  secretScanIssues,
+} from './secret-scan.js';
 export {
   DEFAULT_CONTAINER_LIMITS,
   DEFAULT_QUOTA,
@@ -124,5 +172,14 @@ export {
 export { validateDefinitions } from './validate.js';
 export { isUnderPrefix } from './vault-paths.js';
 export { IMAGES } from './versions.js';
-export { applyPlan, type Drift, formatDrift, planWrite, type WritePlan } from './write-files.js';
+export {
+  applyPlan,
+  type Drift,
+  formatDrift,
+  planWrite,
+  TEMP_DIR,
+  type WritePlan,
+  WriteRefusedError,
+  writeFileAtomically,
+} from './write-files.js';
 export { toYaml, toYamlDocuments } from './yaml.js';

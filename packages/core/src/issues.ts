@@ -23,6 +23,15 @@ export interface Issue {
   column?: number;
   /** Field path inside the definition, e.g. `secrets[1].key`; empty for the whole file. */
   path: string;
+  /** The offending source line, made safe to print, with the caret's position in it (filled by `locateIssues`). */
+  excerpt?: Excerpt;
+}
+
+/** One line of source, printable as is: control, bidi and non-ASCII characters escaped, long lines cut around the caret. */
+export interface Excerpt {
+  readonly text: string;
+  /** 1-based column of the caret inside `text`. */
+  readonly caret: number;
 }
 
 export type IssueInput = Omit<Issue, 'severity'> & { severity?: Severity };
@@ -112,4 +121,14 @@ export function quote(text: string): string {
     /[^\x20-\x7e]/gu,
     (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
   );
+}
+
+/**
+ * `text` with every character outside printable ASCII escaped as `\u{…}` (tabs become spaces), so control,
+ * bidi, zero-width and look-alike characters show as what they are on a terminal.
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/\t/g, ' ')
+    .replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
 }

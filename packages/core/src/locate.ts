@@ -6,32 +6,83 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Issue, parseFieldPath } from './issues.js';
+import { findSecretText } from './invariants/sec-1.js';
+import { type Excerpt, type Issue, parseFieldPath, printable } from './issues.js';
 
 type Ts = typeof import('ts-morph').ts;
 
-/** Fills `line`/`column` of every issue that lacks them and names a TypeScript file. */
+/** Longest excerpt printed: long lines are cut around the caret. */
+const EXCERPT_WIDTH = 120;
+/** Files larger than this get no excerpt (reading them would cost more than the line is worth). */
+const EXCERPT_MAX_FILE = 4 * 1024 * 1024;
+
+/**
+ * Fills `line`/`column` of every issue that lacks them and names a TypeScript file, then the
+ * `excerpt` (the offending line with the caret's position) of every issue whose file can be read.
+ */
 export async function locateIssues(root: string, issues: readonly Issue[]): Promise<Issue[]> {
-  const pending = issues.filter((i) => i.line === undefined && i.file.endsWith('.ts'));
-  if (pending.length === 0) return [...issues];
-  const { ts } = await import('ts-morph');
+  const texts = new Map<string, Promise<string | undefined>>();
+  const textOf = (file: string): Promise<string | undefined> => {
+    let text = texts.get(file);
+    if (text === undefined) {
+      text = readText(join(root, file));
+      texts.set(file, text);
+    }
+    return text;
+  };
+  const pending = issues.some((i) => i.line === undefined && i.file.endsWith('.ts'));
+  const ts = pending ? (await import('ts-morph')).ts : undefined;
   const trees = new Map<string, import('ts-morph').ts.SourceFile | undefined>();
   const located: Issue[] = [];
   for (const found of issues) {
-    if (found.line !== undefined || !found.file.endsWith('.ts')) {
-      located.push(found);
-      continue;
+    let current = found;
+    if (ts !== undefined && found.line === undefined && found.file.endsWith('.ts')) {
+      let tree = trees.get(found.file);
+      if (!trees.has(found.file)) {
+        const text = await textOf(found.file);
+        tree = text === undefined ? undefined : ts.createSourceFile(found.file, text, ts.ScriptTarget.Latest, true);
+        trees.set(found.file, tree);
+      }
+      const position = tree === undefined ? undefined : findPosition(ts, tree, parseFieldPath(found.path));
+      current = position === undefined ? { ...found, line: 1, column: 1 } : { ...found, ...position };
     }
-    let tree = trees.get(found.file);
-    if (!trees.has(found.file)) {
-      const text = await readFile(join(root, found.file), 'utf8').catch(() => undefined);
-      tree = text === undefined ? undefined : ts.createSourceFile(found.file, text, ts.ScriptTarget.Latest, true);
-      trees.set(found.file, tree);
+    if (current.excerpt === undefined && current.line !== undefined && current.file !== '') {
+      const text = await textOf(current.file);
+      const excerpt = text === undefined ? undefined : excerptOf(text, current.line, current.column ?? 1);
+      if (excerpt !== undefined) current = { ...current, excerpt };
     }
-    const position = tree === undefined ? undefined : findPosition(ts, tree, parseFieldPath(found.path));
-    located.push(position === undefined ? { ...found, line: 1, column: 1 } : { ...found, ...position });
+    located.push(current);
   }
   return located;
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    const bytes = await readFile(path);
+    if (bytes.length > EXCERPT_MAX_FILE || bytes.includes(0)) return undefined;
+    return bytes.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Line `line` of `text`, safe to print: every character outside printable ASCII is escaped (so bidi
+ * overrides, control characters and look-alikes show as what they are), cut to EXCERPT_WIDTH around the
+ * caret. No excerpt for an empty line, and none for a line that holds a secret: it would print it.
+ */
+export function excerptOf(text: string, line: number, column: number): Excerpt | undefined {
+  const lines = text.split('\n');
+  const raw = lines[line - 1]?.replace(/\r$/, '');
+  if (raw === undefined || raw.trim() === '' || findSecretText(raw) !== undefined) return undefined;
+  const at = Math.min(Math.max(column - 1, 0), raw.length);
+  const before = printable(raw.slice(0, at));
+  const after = printable(raw.slice(at));
+  const start = Math.max(0, before.length - EXCERPT_WIDTH / 2);
+  const end = Math.min(before.length + after.length, start + EXCERPT_WIDTH);
+  const whole = before + after;
+  const cut = (start > 0 ? '…' : '') + whole.slice(start, end) + (end < whole.length ? '…' : '');
+  return { text: cut.trimEnd(), caret: before.length - start + (start > 0 ? 1 : 0) + 1 };
 }
 
 /** Line and column of the deepest node of `path` found under the file's default export. */

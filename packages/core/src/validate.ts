@@ -2,10 +2,12 @@
  * Validation: JSON Schema per file, then the rules that span fields and files. Pure: takes what the
  * loader read, returns every issue at once and, only when there is no error, the model.
  */
+
+import { checkFormatVersion } from './format-version.js';
 import type { NamespaceDefinition } from './generated/namespace.js';
 import type { PlatformDefinition } from './generated/platform.js';
 import type { SecretsDefinition } from './generated/secrets.js';
-import { compareStrings, hasErrors, type Issue, issue } from './issues.js';
+import { compareStrings, formatFieldPath, hasErrors, type Issue, issue } from './issues.js';
 import type { LoadedDefinitions } from './load-definitions.js';
 import type { NamespaceModel, PlatformModel } from './model.js';
 import { getReservedReason, reservedNamespaceList } from './names.js';
@@ -13,6 +15,7 @@ import { describeValue, validateAgainstSchema } from './schema-validate.js';
 import { PLATFORM_VAULT_PREFIX } from './tenancy.js';
 import { checkBootstrapInventory } from './validate-bootstrap.js';
 import { checkCatalog, checkNamespaceSystem } from './validate-catalog.js';
+import { checkProse } from './validate-text.js';
 import { isUnderPrefix, prefixesOverlap } from './vault-paths.js';
 
 export interface ValidationResult {
@@ -31,10 +34,12 @@ interface CheckedNamespace {
 }
 
 export function validateDefinitions(loaded: LoadedDefinitions): ValidationResult {
-  const issues: Issue[] = [...loaded.issues];
+  const issues: Issue[] = [...loaded.issues, ...checkProse(loaded)];
 
   let platform: PlatformDefinition | undefined;
   if (loaded.platform !== undefined) {
+    // Before anything else, and whatever the schema says: an old or new format explains the other problems.
+    issues.push(...checkFormatVersion(loaded.platform.data, loaded.platform.file));
     const found = validateAgainstSchema('platform', loaded.platform.data, loaded.platform.file);
     issues.push(...found);
     if (found.length === 0) {
@@ -138,8 +143,21 @@ function checkPlatform(platform: PlatformDefinition, file: string): Issue[] {
       );
     }
   });
+  for (const name of Object.keys(platform.git.codeowners?.teams ?? {})) {
+    if (teamNames.has(name)) continue;
+    issues.push(
+      issue({
+        code: 'E_CODEOWNER_TEAM_UNKNOWN',
+        file,
+        path: formatFieldPath(['git', 'codeowners', 'teams', name]),
+        message: `git.codeowners.teams names team ${describeValue(name)}, which is not declared under teams, so its handle would own nothing`,
+        hint: `use one of the declared team names (${[...teamNames.keys()].join(', ')}), or remove the entry`,
+      }),
+    );
+  }
   issues.push(...checkBootstrapInventory(platform, file));
   issues.push(...checkCatalog(platform, file));
+  issues.push(...checkBootstrapKeyNames(platform, file));
   return issues;
 }
 
@@ -312,6 +330,29 @@ function checkSecrets(ns: CheckedNamespace): Issue[] {
         }),
       );
     }
+  });
+  return issues;
+}
+
+/**
+ * Bootstrap Secret keys become file names where the secret is mounted (/seeds/<name>/<key>): `.`, `..` and
+ * names starting with `..` are not valid Secret keys (Kubernetes rejects them) and would point out of the folder.
+ */
+function checkBootstrapKeyNames(platform: PlatformDefinition, file: string): Issue[] {
+  const issues: Issue[] = [];
+  platform.bootstrapSecrets.forEach((secret, i) => {
+    secret.keys.forEach((key, j) => {
+      if (key !== '.' && !key.startsWith('..')) return;
+      issues.push(
+        issue({
+          code: 'E_SECRET_KEY_INVALID',
+          file,
+          path: `bootstrapSecrets[${i}].keys[${j}]`,
+          message: `bootstrapSecrets[${i}].keys[${j}] ${describeValue(key)} is not a valid Secret key: it is '.', '..' or starts with '..'`,
+          hint: "use letters, digits, '-', '_' and '.', not '.' or '..' and not starting with '..'",
+        }),
+      );
+    });
   });
   return issues;
 }

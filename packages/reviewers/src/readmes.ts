@@ -1,7 +1,7 @@
 /**
  * A short README in every generated top-level folder (STYLE.md, "Generated output"): what lives there,
  * which generator writes it from which definition, who reviews it, and that it is not edited by hand.
- * `charts/` is missing: @platform-gen/charts-gen owns that whole folder, so only it can write its README.
+ * `charts/README.md` is written by @platform-gen/charts-gen, which owns that whole folder.
  */
 import { LEDGER_PATH } from '@platform-gen/bootstrap';
 import {

@@ -1,10 +1,32 @@
-import { applyPlan, formatDrift, hasErrors, runPipeline } from '@platform-gen/core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  applyPlan,
+  deletedNamespaces,
+  deleteGuardIssues,
+  formatDrift,
+  hasErrors,
+  MANIFEST_FILE,
+  parseManifest,
+  runPipeline,
+} from '@platform-gen/core';
 import { EXIT } from '../exit-codes.js';
 import { GENERATORS } from '../generators.js';
+import { locked, needsLock } from '../locked.js';
 import type { Io } from '../main.js';
 import { count, formatIssues } from '../report.js';
 
-export async function generateCommand(root: string, options: { check: boolean }, io: Io): Promise<number> {
+export interface GenerateOptions {
+  readonly check: boolean;
+  /** Namespaces whose generated files may all be deleted (their definitions were removed on purpose). */
+  readonly allowDelete?: readonly string[];
+}
+
+export async function generateCommand(root: string, options: GenerateOptions, io: Io): Promise<number> {
+  // Writing holds the repository lock from planning to the last write; --check reads without it.
+  if (!options.check && needsLock(root)) {
+    return locked(root, 'generate', io, () => generateCommand(root, options, io));
+  }
   const result = await runPipeline(root, GENERATORS);
   if (hasErrors(result.issues) || result.plan === undefined || result.files === undefined) {
     io.err(formatIssues(result.issues));
@@ -28,6 +50,20 @@ export async function generateCommand(root: string, options: { check: boolean },
       `platform-gen: ${count(plan.drift.length, 'file')} differ from a fresh generation (${kinds.join(', ')}). Run: pnpm generate\n`,
     );
     return EXIT.invalid;
+  }
+
+  const manifest = await readFile(join(root, MANIFEST_FILE), 'utf8').catch(() => '');
+  const deleted = deletedNamespaces(result.files, plan.remove, new Set(parseManifest(manifest)));
+  const refused = deleteGuardIssues(deleted, options.allowDelete ?? []);
+  if (refused.length > 0) {
+    io.err(formatIssues(refused));
+    io.err('Nothing was written.\n');
+    return EXIT.invalid;
+  }
+  for (const name of options.allowDelete ?? []) {
+    if (!deleted.some((d) => d.namespace === name)) {
+      io.err(`platform-gen: --allow-delete ${name}: this run deletes no namespace of that name; ignored.\n`);
+    }
   }
 
   await applyPlan(root, plan);
