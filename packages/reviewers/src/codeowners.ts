@@ -24,6 +24,9 @@ export function codeownersArtifact(model: PlatformModel): Artifact | undefined {
       lines.push(`# team ${team} has no handle in git.codeowners.teams: the admins review its secrets.ts`);
     }
     lines.push(`/${namespace.dir}/secrets.ts ${handle === undefined ? admins : `${handle} ${admins}`}`);
+    // A pattern without a trailing slash also matches a folder of that name and everything in it: give
+    // anything below a folder named secrets.ts back to the admins alone.
+    if (handle !== undefined) lines.push(`/${namespace.dir}/secrets.ts/ ${admins}`);
   }
   return { path: CODEOWNERS_PATH, source: model.platformFile, content: `${lines.join('\n')}\n` };
 }
