@@ -129,7 +129,7 @@ async function vaultHcl(list: readonly Artifact[]): Promise<Record<string, unkno
 }
 
 describe('charts/ files', () => {
-  it('are the values of every chart and the whole local chart', () => {
+  it('are the values of every chart, the whole local chart and the folder README', () => {
     expect(artifacts.map((a) => a.path).sort()).toEqual(
       [
         ...[
@@ -148,6 +148,7 @@ describe('charts/ files', () => {
         `${LOCAL_CHART}/values.schema.json`,
         `${LOCAL_CHART}/templates/configmap.yaml`,
         `${LOCAL_CHART}/templates/job.yaml`,
+        'charts/README.md',
       ].sort(),
     );
     for (const a of artifacts) expect(a.source, a.path).toBe(model.platformFile);

@@ -154,7 +154,7 @@ describe('generate', () => {
       'docs/generated/argocd-apps.md',
       'kubernetes/argocd-apps/root/projects.yaml',
       'kubernetes/argocd-apps/tenants/tenant--payments-refunds.yaml',
-      ...['all.yaml', 'kustomization.yaml', 'namespace-payments-refunds.yaml'].map(
+      ...['index-ns.yaml', 'kustomization.yaml', 'namespace-payments-refunds.yaml'].map(
         (f) => `kubernetes/backstage-catalog/${f}`,
       ),
       'kubernetes/grafana-config/files/datasource-payments.json',

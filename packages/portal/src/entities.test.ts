@@ -32,13 +32,13 @@ import { CATALOG_KINDS } from './catalog-kinds.js';
 import {
   type CatalogEntity,
   type CatalogFile,
-  catalogFiles,
   componentName,
   ENTITY_ANNOTATIONS,
   RESOURCE_TYPE_NAMESPACE,
 } from './entities.js';
 import { catalogArtifacts } from './generator.js';
-import { CATALOG_CONFIG_MAP, CATALOG_FILES, CATALOG_ROOT_FILE } from './layout.js';
+import { CATALOG_FILES, catalogConfigMapName, PLATFORM_SHARD, shardIndexFile } from './layout.js';
+import { catalogFiles, catalogShards } from './shards.js';
 
 let model: PlatformModel;
 
@@ -286,24 +286,22 @@ describe('the example catalog', () => {
     }
   });
 
-  it('lists every other file in the root Location, relative to it', () => {
-    const [root, ...rest] = catalogFiles(model);
-    expect(root?.name).toBe(CATALOG_ROOT_FILE);
-    expect(root?.entities).toHaveLength(1);
-    expect(root?.entities[0]?.kind).toBe('Location');
-    expect(root?.entities[0]?.metadata.name).toBe(CATALOG_CONFIG_MAP);
-    expect(root?.entities[0]?.spec).toEqual({ targets: rest.map((f) => `./${f.name}`) });
-    expect(rest.map((f) => f.name)).toEqual([
-      CATALOG_FILES.groups,
-      CATALOG_FILES.users,
-      CATALOG_FILES.domains,
-      CATALOG_FILES.systems,
-      'namespace-payments-api.yaml',
-      'namespace-payments-batch.yaml',
-      'namespace-storefront-web.yaml',
+  it("lists in each shard's Location every other file of the shard, relative to it", () => {
+    const shards = catalogShards(model);
+    for (const shard of shards) {
+      const [index, ...rest] = shard.files;
+      expect(index?.name).toBe(shardIndexFile(shard.id));
+      expect(index?.entities).toHaveLength(1);
+      expect(index?.entities[0]?.kind).toBe('Location');
+      expect(index?.entities[0]?.metadata.name).toBe(catalogConfigMapName(shard.id));
+      expect(index?.entities[0]?.spec).toEqual({ targets: rest.map((f) => `./${f.name}`) });
+    }
+    expect(shards.map((s) => s.files.slice(1).map((f) => f.name))).toEqual([
+      [CATALOG_FILES.groups, CATALOG_FILES.users, CATALOG_FILES.domains, CATALOG_FILES.systems],
+      ['namespace-payments-api.yaml', 'namespace-payments-batch.yaml', 'namespace-storefront-web.yaml'],
     ]);
     // ConfigMap keys: no folder, only [-._a-zA-Z0-9].
-    for (const file of [root, ...rest]) expect(file?.name).toMatch(/^[-._a-zA-Z0-9]+$/);
+    for (const file of catalogFiles(model)) expect(file.name).toMatch(/^[-._a-zA-Z0-9]+$/);
   });
 
   it('is the same on every run and leaves the model as it was', () => {
@@ -363,7 +361,7 @@ describe('variants of the model', () => {
     expect(entityOrThrow(entities, 'Component', 'payments-api.api').spec.owner).toBe('group:team-billing');
   });
 
-  it('leave out the files that would be empty, and the Location lists only the others', () => {
+  it('leave out the files that would be empty, and the Locations list only the others', () => {
     const bare: PlatformModel = {
       ...model,
       platform: {
@@ -380,13 +378,14 @@ describe('variants of the model', () => {
     };
     const files = catalogFiles(bare);
     expect(files.map((f) => f.name)).toEqual([
-      CATALOG_ROOT_FILE,
+      shardIndexFile(PLATFORM_SHARD),
       CATALOG_FILES.groups,
+      shardIndexFile('ns'),
       'namespace-payments-api.yaml',
       'namespace-payments-batch.yaml',
       'namespace-storefront-web.yaml',
     ]);
-    expect(files[0]?.entities[0]?.spec.targets).toEqual(files.slice(1).map((f) => `./${f.name}`));
+    expect(files[0]?.entities[0]?.spec.targets).toEqual([`./${CATALOG_FILES.groups}`]);
     expect(unresolvedRefs(entitiesOf(files))).toEqual([]);
     expect(entitiesOf(files).flatMap(shapeProblems)).toEqual([]);
   });

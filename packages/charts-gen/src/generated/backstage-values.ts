@@ -14,7 +14,7 @@ export interface BackstageSettings {
    */
   extraEnvVarsSecrets: string[];
   /**
-   * Pod volumes of the Backstage Deployment: the catalog ConfigMap.
+   * Pod volumes of the Backstage Deployment: the catalog, one projected volume with a source per shard's ConfigMap.
    */
   extraVolumes: BackstageVolume[];
   /**
@@ -55,9 +55,15 @@ export interface BackstageCatalogLocation {
 }
 export interface BackstageVolume {
   name: string;
-  configMap: BackstageConfigMapVolume;
+  projected: BackstageProjectedVolume;
 }
-export interface BackstageConfigMapVolume {
+export interface BackstageProjectedVolume {
+  sources: BackstageProjectedSource[];
+}
+export interface BackstageProjectedSource {
+  configMap: BackstageConfigMapProjection;
+}
+export interface BackstageConfigMapProjection {
   name: string;
 }
 export interface BackstageVolumeMount {
