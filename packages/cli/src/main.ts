@@ -4,17 +4,10 @@
 import { resolve } from 'node:path';
 import { PlatformError } from '@platform-gen/core';
 import { Command, CommanderError } from 'commander';
-import { bootstrapCommand } from './commands/bootstrap.js';
-import { diffCommand } from './commands/diff.js';
-import { explainCommand } from './commands/explain.js';
-import { generateCommand } from './commands/generate.js';
-import { keygenCommand } from './commands/keygen.js';
-import { migrateCommand } from './commands/migrate.js';
-import { newNamespaceCommand } from './commands/new-namespace.js';
-import { rekeyCommand, sealCommand } from './commands/seal.js';
-import { secretsCommand } from './commands/secrets.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+
+// Each command's module is imported when it runs, not at start: --help and a command that needs little
+// (keygen, secrets) do not load every generator, ts-morph or the Kubernetes client.
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -67,7 +60,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       )
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { check?: boolean; allowDelete: string[]; root?: string }) => {
-    code = await generateCommand(
+    code = await (await import('./commands/generate.js')).generateCommand(
       rootOf(options),
       { check: options.check === true, allowDelete: options.allowDelete },
       io,
@@ -80,7 +73,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .description('validate the definitions and the repository; write nothing')
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { root?: string }) => {
-    code = await validateCommand(rootOf(options), io);
+    code = await (await import('./commands/validate.js')).validateCommand(rootOf(options), io);
   });
 
   rootOption(
@@ -100,7 +93,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         `\nExamples:\n  platform-gen diff                                   # what pnpm generate would change\n  platform-gen diff --base origin/main --markdown     # a pull request's effect, for a PR comment\n${EXIT_CODES_HELP}\n  (diff exits 0 when it computed the diff, even a non-empty one, unless --exit-code)`,
       ),
   ).action(async (options: { base?: string; markdown?: boolean; exitCode?: boolean; root?: string }) => {
-    code = await diffCommand(
+    code = await (await import('./commands/diff.js')).diffCommand(
       rootOf(options),
       { base: options.base, markdown: options.markdown === true, exitCode: options.exitCode === true },
       io,
@@ -119,7 +112,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         `\nExamples:\n  platform-gen explain kubernetes/vault-config/files/policy-eso-payments-api.hcl\n  platform-gen explain payments-api\n${EXIT_CODES_HELP}`,
       ),
   ).action(async (target: string, options: { root?: string }) => {
-    code = await explainCommand(rootOf(options), target, io);
+    code = await (await import('./commands/explain.js')).explainCommand(rootOf(options), target, io);
   });
 
   rootOption(
@@ -134,7 +127,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         `\nRun it when validate or generate reports E_FORMAT_OUTDATED; then run pnpm generate.\n${EXIT_CODES_HELP}`,
       ),
   ).action(async (options: { dryRun?: boolean; root?: string }) => {
-    code = await migrateCommand(rootOf(options), { dryRun: options.dryRun === true }, io);
+    code = await (await import('./commands/migrate.js')).migrateCommand(
+      rootOf(options),
+      { dryRun: options.dryRun === true },
+      io,
+    );
   });
 
   rootOption(
@@ -159,7 +156,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       root?: string;
     }) => {
       const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
-      code = await bootstrapCommand(
+      code = await (await import('./commands/bootstrap.js')).bootstrapCommand(
         rootOf(options),
         {
           context: options.context,
@@ -180,7 +177,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .requiredOption('--out <file>', 'where to write the identity; refused inside a Git work tree, never overwritten')
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { out: string; root?: string }) => {
-    code = await keygenCommand(rootOf(options), options.out, io, new Date());
+    code = await (await import('./commands/keygen.js')).keygenCommand(rootOf(options), options.out, io, new Date());
   });
 
   rootOption(
@@ -198,7 +195,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         `\nExample:\n  platform-gen new-namespace payments-ledger --team payments --description 'Ledger service'\n${EXIT_CODES_HELP}`,
       ),
   ).action(async (name: string, options: { team: string; prefix?: string; description?: string; root?: string }) => {
-    code = await newNamespaceCommand(
+    code = await (await import('./commands/new-namespace.js')).newNamespaceCommand(
       rootOf(options),
       {
         name,
@@ -231,7 +228,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         `\nValues are never taken from the command line. Example:\n  printf 'username: admin\\n' | platform-gen seal keycloak-admin --generate password\n${EXIT_CODES_HELP}`,
       ),
   ).action(async (name: string, options: { file?: string; fromFile: string[]; generate: string[]; root?: string }) => {
-    code = await sealCommand(
+    code = await (await import('./commands/seal.js')).sealCommand(
       rootOf(options),
       name,
       {
@@ -253,7 +250,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .requiredOption('--age-key <file>', 'an age identity file that can decrypt the files now')
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (names: string[], options: { ageKey: string; root?: string }) => {
-    code = await rekeyCommand(rootOf(options), names, options.ageKey, io);
+    code = await (await import('./commands/seal.js')).rekeyCommand(rootOf(options), names, options.ageKey, io);
   });
 
   rootOption(
@@ -263,7 +260,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option('--json', "print JSON (with each secret's authority per phase)")
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { json?: boolean; root?: string }) => {
-    code = await secretsCommand(rootOf(options), { json: options.json === true }, io);
+    code = await (await import('./commands/secrets.js')).secretsCommand(
+      rootOf(options),
+      { json: options.json === true },
+      io,
+    );
   });
 
   try {
