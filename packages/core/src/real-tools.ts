@@ -4,7 +4,8 @@
  * unpacked once into node_modules/.cache and run directly, never through a shell.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -55,6 +56,42 @@ export interface ToolResult {
   readonly stderr: string;
 }
 
+/**
+ * What identifies the tool's binary for a cache of its results: the SHA-256 of its bytes. Hashing the two
+ * binaries (120 MB) takes about 0.2 s, so the hash is remembered beside the binary (`<tool>.sha256`) under its
+ * size, mtime and inode, and computed again only when one of them changes; once per process it is one stat.
+ */
+export function getToolIdentityOrThrow(tool: Tool): string {
+  const binary = getToolPathOrThrow(tool);
+  const stat = statSync(binary);
+  const signature = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+  const remembered = TOOL_IDENTITIES.get(binary);
+  if (remembered?.signature === signature) return remembered.identity;
+  const memo = `${binary}.sha256`;
+  let identity: string | undefined;
+  try {
+    const [memoSignature, memoHash] = readFileSync(memo, 'utf8').trim().split(' ');
+    if (memoSignature === signature && memoHash !== undefined && /^[0-9a-f]{64}$/.test(memoHash)) identity = memoHash;
+  } catch {
+    // No memo yet (or unreadable): hash the binary.
+  }
+  if (identity === undefined) {
+    identity = createHash('sha256').update(readFileSync(binary)).digest('hex');
+    try {
+      const staging = `${memo}.${process.pid}.tmp`;
+      writeFileSync(staging, `${signature} ${identity}\n`);
+      renameSync(staging, memo);
+    } catch {
+      // A read-only node_modules: hash again next time.
+    }
+  }
+  const result = `${tool}:${identity}`;
+  TOOL_IDENTITIES.set(binary, { signature, identity: result });
+  return result;
+}
+
+const TOOL_IDENTITIES = new Map<string, { signature: string; identity: string }>();
+
 /** Runs `tool args...` (no shell) and returns its exit status and output. */
 export function runTool(tool: Tool, args: readonly string[], options: { cwd?: string } = {}): ToolResult {
   const result = spawnSync(getToolPathOrThrow(tool), [...args], {
@@ -70,3 +107,6 @@ export function runTool(tool: Tool, args: readonly string[], options: { cwd?: st
   if (result.error !== undefined) throw result.error;
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** The real binaries are what `getToolIdentityOrThrow` hashes: their renders may be cached across processes. */
+runTool.identity = getToolIdentityOrThrow;
