@@ -4,7 +4,7 @@ import { DEFINITION_RULES, rulesForDefinition, SCHEMA_RULES } from './definition
 
 /** Every `E_…` code a semantic validation module emits, read from its source. */
 async function emittedCodes(): Promise<Set<string>> {
-  const files = ['validate.ts', 'validate-bootstrap.ts', 'validate-catalog.ts'];
+  const files = ['validate.ts', 'validate-bootstrap.ts', 'validate-catalog.ts', 'format-version.ts'];
   const codes = new Set<string>();
   for (const file of files) {
     const text = await readFile(new URL(file, import.meta.url), 'utf8');
@@ -21,7 +21,11 @@ describe('DEFINITION_RULES', () => {
   });
 
   it('lists schema codes that the schema validator emits', async () => {
-    const text = await readFile(new URL('schema-validate.ts', import.meta.url), 'utf8');
+    // Rules for every definition: the schema validator's, and the prose check's (validate-text.ts).
+    const text = [
+      await readFile(new URL('schema-validate.ts', import.meta.url), 'utf8'),
+      await readFile(new URL('validate-text.ts', import.meta.url), 'utf8'),
+    ].join('\n');
     for (const rule of SCHEMA_RULES) expect(text).toContain(`'${rule.code}'`);
   });
 

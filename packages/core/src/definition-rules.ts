@@ -18,12 +18,27 @@ export const SCHEMA_RULES: readonly Omit<DefinitionRule, 'definition'>[] = [
   { code: 'E_WRONG_TYPE', rule: 'every value has the type the schema gives it' },
   { code: 'E_VALUE_NOT_ALLOWED', rule: 'names, paths and enumerations match their patterns and allowed values' },
   { code: 'E_LIST_INVALID', rule: 'lists have no duplicates and respect their length limits' },
+  {
+    code: 'E_TEXT_HIDDEN_CHAR',
+    rule: 'prose holds no character that changes how text looks (control, bidi, zero-width)',
+  },
 ];
 
 export const DEFINITION_RULES: readonly DefinitionRule[] = [
   { code: 'E_GROUP_DUPLICATE', definition: 'platform', rule: 'admin, auditor and team groups are all distinct' },
   { code: 'E_TEAM_DUPLICATE', definition: 'platform', rule: 'each team is declared once' },
   { code: 'E_CODEOWNER_TEAM_UNKNOWN', definition: 'platform', rule: 'git.codeowners.teams names declared teams only' },
+  {
+    code: 'E_FORMAT_OUTDATED',
+    definition: 'platform',
+    rule: 'formatVersion is the current format (older: run platform-gen migrate)',
+  },
+  { code: 'E_FORMAT_TOO_NEW', definition: 'platform', rule: 'formatVersion is not newer than this platform-gen' },
+  {
+    code: 'E_SECRET_KEY_INVALID',
+    definition: 'platform',
+    rule: "bootstrap secret keys are valid file names: not '.', '..' or starting with '..'",
+  },
   { code: 'E_MEMBER_DUPLICATE', definition: 'platform', rule: 'each member is listed once in a team' },
   { code: 'E_CATALOG_DUPLICATE', definition: 'platform', rule: 'catalog domains and systems are declared once' },
   { code: 'E_CATALOG_OWNER_UNKNOWN', definition: 'platform', rule: 'catalog entries are owned by a declared team' },

@@ -124,10 +124,12 @@ function build(shape: Shape): { model: PlatformModel; loaded: Loaded } {
   // property keeps up with new required fields of the platform definition.
   const { kubernetesGroupPrefix: _prefix, ...identity } = example.identity;
   const { caBundle: _ca, server: _server, ...vault } = example.vault;
-  // The example's catalog is owned by the example's teams, which the shape replaces.
+  // The example's catalog and code owners name the example's teams, which the shape replaces.
   const { catalog: _catalog, ...base } = example;
+  const { codeowners: _codeowners, ...git } = example.git;
   const platform: PlatformDefinition = {
     ...base,
+    git,
     name: 'prop',
     identity: {
       ...identity,

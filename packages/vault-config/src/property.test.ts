@@ -89,10 +89,12 @@ function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
 
 /** The model a shape describes, and the same definitions as the loader would return them. */
 function build(shape: Shape): { model: PlatformModel; loaded: Loaded } {
-  // The example's catalog is owned by the example's teams, which the shape replaces.
+  // The example's catalog and code owners name the example's teams, which the shape replaces.
   const { catalog: _catalog, ...base } = example;
+  const { codeowners: _codeowners, ...git } = example.git;
   const platform: PlatformDefinition = {
     ...base,
+    git,
     name: 'prop',
     vault: {
       ...example.vault,
