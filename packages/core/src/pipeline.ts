@@ -10,8 +10,10 @@ import { hasErrors, type Issue, sortIssues } from './issues.js';
 import { loadDefinitions } from './load-definitions.js';
 import { locateIssues } from './locate.js';
 import type { PlatformModel } from './model.js';
-import { buildRepoView } from './repo-view.js';
+import { RepoSnapshot } from './repo-snapshot.js';
+import { buildRepoView, readRepoTexts } from './repo-view.js';
 import { DEFINITION_SCHEMA_TYPES, generateSchemaTypes, SCHEMA_TYPES_DIR } from './schema-types.js';
+import { secretScanIssues } from './secret-scan.js';
 import { validateDefinitions } from './validate.js';
 import { planWrite, type WritePlan } from './write-files.js';
 
@@ -38,8 +40,25 @@ export async function runPipeline(root: string, generators: readonly Generator[]
   const validated = validateDefinitions(loaded);
   const model = validated.model;
   if (model === undefined || hasErrors(validated.issues)) {
-    return { issues: await finish(root, validated.issues), model: undefined, files: undefined, plan: undefined };
+    // Nothing to generate, but a secret in the repository is still reported with the rest (all errors at once).
+    const secrets = secretScanIssues(await readRepoTexts(root, new Map()));
+    const issues = [...validated.issues, ...secrets];
+    return { issues: await finish(root, issues), model: undefined, files: undefined, plan: undefined };
   }
+  const files = await generateFileSet(model, generators);
+  const owns = allOwnedPrefixes(generators);
+  // One look at the disk for the whole run: planWrite, the repository view and the secret scan share each
+  // folder listing and each file's bytes.
+  const disk = new RepoSnapshot(root);
+  const plan = await planWrite(root, files, owns, disk);
+  const repo = await buildRepoView(root, model, files, new Set(plan.remove), disk);
+  const issues = [...validated.issues, ...plan.issues, ...repo.issues, ...checkInvariants(repo.view)];
+  // Any error (an unowned file, a broken invariant) means the plan must not be applied.
+  return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan };
+}
+
+/** Every file the generators (and core's bookkeeping) produce for a valid model: pure, reads and writes nothing. */
+export async function generateFileSet(model: PlatformModel, generators: readonly Generator[]): Promise<FileSet> {
   const outputs: GeneratorOutput[] = [];
   for (const g of generators) {
     outputs.push({
@@ -53,21 +72,15 @@ export async function runPipeline(root: string, generators: readonly Generator[]
     owns: [SCHEMA_TYPES_DIR],
     artifacts: await generateSchemaTypes(DEFINITION_SCHEMA_TYPES),
   });
-  const owns = allOwnedPrefixes(generators);
   const generatedPaths = outputs.flatMap((o) => o.artifacts.map((a) => a.path));
-  const files = mergeOutputs([
+  return mergeOutputs([
     ...outputs,
     {
       generator: BOOKKEEPING_GENERATOR,
       owns: BOOKKEEPING_OWNS,
-      artifacts: bookkeepingArtifacts(generatedPaths, owns),
+      artifacts: bookkeepingArtifacts(generatedPaths, allOwnedPrefixes(generators)),
     },
   ]);
-  const plan = await planWrite(root, files, owns);
-  const repo = await buildRepoView(root, model, files, new Set(plan.remove));
-  const issues = [...validated.issues, ...plan.issues, ...repo.issues, ...checkInvariants(repo.view)];
-  // Any error (an unowned file, a broken invariant) means the plan must not be applied.
-  return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan };
 }
 
 /** Loads and validates the definitions only (no generation, no checks of the repository): for commands that need the model. */

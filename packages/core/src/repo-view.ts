@@ -3,14 +3,15 @@
  * the hand-written YAML under `kubernetes/`. Invariants check this view, so a pull request that adds a
  * raw manifest breaking a rule fails like a bad definition does.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { FileSet } from './file-set.js';
 import type { Capability, PolicyRule } from './hcl.js';
-import { type Issue, issue } from './issues.js';
+import { compareStrings, type Issue, issue } from './issues.js';
 import type { PlatformModel } from './model.js';
 import { RepoFiles, renderSource, type SourceRender } from './render.js';
+import { RepoSnapshot } from './repo-snapshot.js';
+
+export { SECRET_SCAN_MAX_BYTES } from './repo-snapshot.js';
 
 export interface RepoObject {
   /** Repository-relative path of the file holding the object. */
@@ -69,7 +70,10 @@ export interface RepoView {
   readonly applications?: readonly RepoApplication[];
   /** Folders under charts/ holding a Chart.yaml (local charts). */
   readonly localCharts?: readonly string[];
-  /** Text of every generated file and every hand-written file under kubernetes/ and charts/ (SEC-1's scan); present when read from disk. */
+  /**
+   * Text of every file of the repository (SEC-1's secret scan): each generated file as it will be written,
+   * and every file on disk Git would track (see `readRepoTexts`); present when read from disk.
+   */
   readonly texts?: readonly RepoText[];
 }
 
@@ -87,12 +91,13 @@ export async function buildRepoView(
   files: FileSet,
   /** Files generate is about to delete (orphans): not part of the repository Argo CD will see. */
   removed: ReadonlySet<string> = new Set(),
+  /** What this run read of the disk already (the pipeline shares one with planWrite); a fresh one by default. */
+  disk: RepoSnapshot = new RepoSnapshot(root),
 ): Promise<{ view: RepoView; issues: Issue[] }> {
   const objects: RepoObject[] = [];
   const issues: Issue[] = [];
   const policies: RepoPolicy[] = [];
   const roles: RepoRole[] = [];
-  const texts: RepoText[] = [...files.values()].map((file) => ({ file: file.path, content: file.content }));
   for (const file of files.values()) {
     if (!file.path.startsWith(MANIFESTS_ROOT) || file.documents === undefined) continue;
     const first = file.documents[0];
@@ -119,10 +124,9 @@ export async function buildRepoView(
         objects.push({ file: file.path, line: starts[i] ?? 1, generated: true, object: document });
     });
   }
-  const handWritten = (await listFiles(root, MANIFESTS_ROOT)).filter((p) => !files.has(p) && !removed.has(p));
+  const handWritten = (await listFiles(root, MANIFESTS_ROOT, disk)).filter((p) => !files.has(p) && !removed.has(p));
   for (const path of handWritten.filter((p) => p.endsWith('.hcl'))) {
-    const text = await readFile(join(root, path), 'utf8');
-    texts.push({ file: path, content: text });
+    const text = textOrThrow(disk, path);
     const parsed = await parsePolicy(path, text);
     if ('issue' in parsed) issues.push(parsed.issue);
     else {
@@ -138,8 +142,7 @@ export async function buildRepoView(
   for (const path of handWritten.filter(isRoleFile)) {
     let role: unknown;
     try {
-      const text = await readFile(join(root, path), 'utf8');
-      texts.push({ file: path, content: text });
+      const text = textOrThrow(disk, path);
       role = JSON.parse(text);
     } catch (error) {
       issues.push(
@@ -157,8 +160,7 @@ export async function buildRepoView(
     if (isRecord(role)) roles.push({ file: path, name: roleName(path), generated: false, role });
   }
   for (const path of handWritten.filter((p) => /\.ya?ml$/.test(p))) {
-    const text = await readFile(join(root, path), 'utf8');
-    texts.push({ file: path, content: text });
+    const text = textOrThrow(disk, path);
     const counter = new LineCounter();
     for (const document of parseAllDocuments(text, { lineCounter: counter, version: '1.1' })) {
       // The object's first line, not the `---` before it.
@@ -181,21 +183,119 @@ export async function buildRepoView(
       if (isRecord(value)) objects.push({ file: path, line, generated: false, object: value });
     }
   }
-  // Everything else hand-written that Argo CD reads (charts/ included): scanned for keys and tokens only.
-  const scanned = new Set(texts.map((t) => t.file));
-  const others = [
-    ...handWritten,
-    ...(await listFiles(root, 'charts/')).filter((p) => !files.has(p) && !removed.has(p)),
-  ];
-  for (const path of others.filter((p) => !scanned.has(p))) {
-    texts.push({ file: path, content: await readFile(join(root, path), 'utf8') });
-  }
+  const repoTexts = await readRepoTexts(root, files, disk);
   const repoFiles = new RepoFiles(root, files, removed);
   const applications = await renderApplications(model, objects, repoFiles);
   const localCharts = (await repoFiles.list('charts'))
     .filter((p) => p.endsWith('/Chart.yaml'))
     .map((p) => p.slice(0, -'/Chart.yaml'.length));
-  return { view: { model, objects, policies, roles, applications, localCharts, texts }, issues };
+  return { view: { model, objects, policies, roles, applications, localCharts, texts: repoTexts }, issues };
+}
+
+/** A file listed a moment ago is read as before: gone in between is an error, as `readFile` would raise. */
+function textOrThrow(disk: RepoSnapshot, path: string): string {
+  const text = disk.text(path);
+  if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+  return text;
+}
+
+/** Folders never scanned, wherever they are: Git's own, installed dependencies, build output. */
+const UNSCANNED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', 'dist']);
+
+/**
+ * The text of every file of the repository, for SEC-1's secret scan: each generated file as it is about to
+ * be written, and every regular file on disk that Git would track, i.e. not under `.git`, `node_modules` or
+ * `dist`, not matched by the root `.gitignore` (nested `.gitignore` files are not read: the scan errs on
+ * reading more), not a symlink (Git stores its target, not the content). A file with a NUL byte in its first
+ * SECRET_SCAN_MAX_BYTES is binary and left out; a larger file is scanned up to that size. A generated file
+ * whose disk content differs (hand-edited, or about to change) is scanned in both versions.
+ */
+export async function readRepoTexts(
+  root: string,
+  files: FileSet,
+  /** What this run read of the disk already; a fresh one by default. */
+  disk: RepoSnapshot = new RepoSnapshot(root),
+): Promise<RepoText[]> {
+  let gitignore: string | undefined;
+  try {
+    gitignore = disk.text('.gitignore');
+  } catch {
+    gitignore = undefined;
+  }
+  const ignored = gitignoreMatcher(gitignore ?? '');
+  const paths = disk.walk('', {
+    order: compareStrings,
+    enter: (dir) => {
+      const path = dir.slice(0, -1);
+      return !UNSCANNED_DIRS.has(path.slice(path.lastIndexOf('/') + 1)) && !ignored(path, true);
+    },
+    keep: (path) => !ignored(path, false),
+  });
+  const texts: RepoText[] = [...files.values()].map((file) => ({ file: file.path, content: file.content }));
+  // Files planWrite or the view read already are not read again.
+  for (const path of paths) {
+    const content = disk.scannable(path);
+    if (content !== undefined && files.get(path)?.content !== content) texts.push({ file: path, content });
+  }
+  return texts;
+}
+
+/**
+ * Whether a repository-relative path is ignored by the rules of a `.gitignore` at the root: blank lines and
+ * `#` comments skipped, `!` re-includes, a trailing `/` matches folders only, a `/` at the start or in the
+ * middle anchors the pattern at the root, `*`, `?`, `[...]` and `**` as Git reads them; the last matching
+ * rule wins (Git's refusal to re-include a file under an excluded folder is not modelled).
+ */
+export function gitignoreMatcher(text: string): (path: string, isDirectory: boolean) => boolean {
+  const rules: { negate: boolean; directoryOnly: boolean; pattern: RegExp }[] = [];
+  for (const raw of text.split('\n')) {
+    let line = raw.replace(/\r$/, '').replace(/(?<!\\)\s+$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    if (negate) line = line.slice(1);
+    const directoryOnly = line.endsWith('/');
+    if (directoryOnly) line = line.slice(0, -1);
+    const anchored = line.includes('/');
+    if (line.startsWith('/')) line = line.slice(1);
+    let source = '';
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i] ?? '';
+      if (c === '*' && line[i + 1] === '*') {
+        // `**/` any folders (or none), `/**` everything below, `**` anything.
+        if (line[i + 2] === '/') {
+          source += '(?:.*/)?';
+          i += 2;
+        } else {
+          source += '.*';
+          i += 1;
+        }
+      } else if (c === '*') source += '[^/]*';
+      else if (c === '?') source += '[^/]';
+      else if (c === '[') {
+        const close = line.indexOf(']', i + 2);
+        if (close < 0) source += '\\[';
+        else {
+          source += `[${line
+            .slice(i + 1, close)
+            .replace(/^!/, '^')
+            .replace(/\\/g, '\\\\')}]`;
+          i = close;
+        }
+      } else if (c === '\\' && i + 1 < line.length) {
+        source += (line[i + 1] ?? '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        i += 1;
+      } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    rules.push({ negate, directoryOnly, pattern: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${source}$`) });
+  }
+  return (path, isDirectory) => {
+    let ignored = false;
+    for (const rule of rules) {
+      if (rule.directoryOnly && !isDirectory) continue;
+      if (rule.pattern.test(path)) ignored = !rule.negate;
+    }
+    return ignored;
+  };
 }
 
 /** 1-based first line of each document of a generated file: after the header, and after each `---`. */
@@ -242,7 +342,7 @@ function roleName(path: string): string {
 }
 
 /** Parses a hand-written policy with HashiCorp's own HCL parser (WASM, loaded only when such a file exists). */
-async function parsePolicy(file: string, text: string): Promise<{ rules: PolicyRule[] } | { issue: Issue }> {
+export async function parsePolicy(file: string, text: string): Promise<{ rules: PolicyRule[] } | { issue: Issue }> {
   const { parse } = await import('@cdktf/hcl2json');
   let json: unknown;
   try {
@@ -280,20 +380,12 @@ async function parsePolicy(file: string, text: string): Promise<{ rules: PolicyR
 }
 
 /** Every file under `dir` (repository-relative, ending in `/`), sorted; nothing when the folder is missing. */
-export async function listFiles(root: string, dir: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await readdir(join(root, dir), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const found: string[] = [];
-  for (const entry of entries) {
-    const path = `${dir}${entry.name}`;
-    if (entry.isDirectory()) found.push(...(await listFiles(root, `${path}/`)));
-    else if (entry.isFile()) found.push(path);
-  }
-  return found.sort();
+export async function listFiles(
+  root: string,
+  dir: string,
+  disk: RepoSnapshot = new RepoSnapshot(root),
+): Promise<string[]> {
+  return disk.walk(dir).sort();
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

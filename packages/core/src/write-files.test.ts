@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOOKKEEPING_GENERATOR, BOOKKEEPING_OWNS, bookkeepingArtifacts, MANIFEST_FILE } from './bookkeeping.js';
 import { type FileSet, mergeOutputs, renderFile } from './file-set.js';
-import { applyPlan, formatDrift, planWrite } from './write-files.js';
+import { applyPlan, formatDrift, planWrite, TEMP_DIR, WriteRefusedError, writeFileAtomically } from './write-files.js';
 
 const GENERATOR_OWNS = ['gen/*/ns.yaml', 'out/'];
 const OWNS = [...GENERATOR_OWNS, ...BOOKKEEPING_OWNS];
@@ -120,7 +120,7 @@ describe('planWrite and applyPlan', () => {
     for (const path of paths) await utimes(join(root, path), old, old);
 
     const second = await planWrite(root, files, OWNS);
-    expect(second).toEqual({ write: [], unchanged: paths, remove: [], drift: [], issues: [] });
+    expect(second).toEqual({ write: [], unchanged: paths, remove: [], drift: [], issues: [], temporaries: [] });
     await applyPlan(root, second);
     for (const path of paths) expect((await stat(join(root, path))).mtime).toEqual(old);
   });
@@ -317,5 +317,201 @@ describe('formatDrift', () => {
   it('diffs an orphan to /dev/null', () => {
     const text = formatDrift({ path: 'gen/a/ns.yaml', kind: 'orphan', actual: 'a: 1\n', expected: undefined });
     expect(text.split('\n').slice(0, 4)).toEqual(['--- a/gen/a/ns.yaml', '+++ /dev/null', '@@ -1,1 +0,0 @@', '-a: 1']);
+  });
+});
+
+describe('crash safety of applyPlan', () => {
+  it('stages every file under .platform-gen/tmp/ and leaves no temporary file behind', async () => {
+    const { root } = await tempRepo();
+    await generate(root, fileSet({ 'gen/a/ns.yaml': 'a: 1', 'out/x.json': '{}' }));
+    expect(await exists(join(root, TEMP_DIR))).toBe(false);
+    expect(await listFiles(root)).toEqual([
+      '.gitattributes',
+      '.platform-gen/manifest.txt',
+      'gen/a/ns.yaml',
+      'out/x.json',
+    ]);
+    expect((await stat(join(root, 'gen/a/ns.yaml'))).mode & 0o777).toBe(0o644 & ~process.umask());
+  });
+
+  it('recognises the temporary files of a killed run, deletes only those, and never reports them as drift', async () => {
+    const { root } = await tempRepo();
+    const files = fileSet({ 'gen/a/ns.yaml': 'a: 1' });
+    await generate(root, files);
+    const leftovers = [
+      `${TEMP_DIR}/3-ns.yaml.platform-gen-4242.tmp`,
+      'gen/a/ns.yaml.platform-gen-4243.tmp',
+      '.gitattributes.platform-gen-17.tmp',
+    ];
+    const kept = [
+      // Look like temporaries, but not of an owned path, or not a temporary name at all.
+      'gen/a/notes.txt.platform-gen-1.tmp',
+      'mine/x.yaml.platform-gen-1.tmp',
+      'README.md.platform-gen-1.tmp',
+      `${TEMP_DIR}/notes.txt`,
+      'gen/a/ns.yaml.tmp',
+    ];
+    for (const path of [...leftovers, ...kept]) await put(root, path, 'half a fi');
+
+    const plan = await planWrite(root, files, OWNS);
+    expect(plan.temporaries).toEqual([...leftovers].sort());
+    expect(plan).toMatchObject({ write: [], remove: [], drift: [], issues: [] });
+    await applyPlan(root, plan);
+    for (const path of leftovers) expect(await exists(join(root, path)), path).toBe(false);
+    for (const path of kept) expect(await read(root, path)).toBe('half a fi');
+  });
+
+  it('lists new paths in the manifest before writing them (write-ahead), so a crash cannot orphan a file without a header', async () => {
+    const { root } = await tempRepo();
+    await generate(root, fileSet({ 'gen/a/ns.yaml': 'a: 1' }));
+    const plan = await planWrite(
+      root,
+      fileSet({ 'gen/a/ns.yaml': 'a: 1', 'out/a.json': '{}', 'out/deep/x.json': '[]' }),
+      OWNS,
+    );
+    expect(plan.issues).toEqual([]);
+    // A stand-in for a crash half-way: a file where a folder must go makes applyPlan fail after out/a.json.
+    await put(root, 'out/deep', 'in the way\n');
+    await expect(applyPlan(root, plan)).rejects.toThrow(/ENOTDIR|EEXIST/);
+    expect(await read(root, 'out/a.json')).toBe('{}\n');
+    const listed = (await read(root, MANIFEST_FILE)).split('\n');
+    expect(listed).toEqual(expect.arrayContaining(['gen/a/ns.yaml', 'out/a.json', 'out/deep/x.json']));
+    expect(await exists(join(root, TEMP_DIR))).toBe(false);
+
+    // The next run knows out/a.json is its own: it rewrites it, or deletes it once it is no longer generated.
+    await rm(join(root, 'out/deep'));
+    const changed = await planWrite(root, fileSet({ 'gen/a/ns.yaml': 'a: 1', 'out/a.json': '{"b":1}' }), OWNS);
+    expect(changed.issues).toEqual([]);
+    expect(changed.write.map((f) => f.path)).toContain('out/a.json');
+    const gone = await planWrite(root, fileSet({ 'gen/a/ns.yaml': 'a: 1' }), OWNS);
+    expect(gone.remove).toEqual(['out/a.json']);
+    await applyPlan(root, gone);
+    expect(await listFiles(root)).toEqual(['.gitattributes', '.platform-gen/manifest.txt', 'gen/a/ns.yaml']);
+    expect(await read(root, MANIFEST_FILE)).not.toContain('out/');
+  });
+
+  it('writes the final manifest only after every file and deletion, listing exactly the new set', async () => {
+    const { root } = await tempRepo();
+    await generate(root, fileSet({ 'gen/a/ns.yaml': 'a: 1', 'out/old.json': '{}' }));
+    await generate(root, fileSet({ 'gen/a/ns.yaml': 'a: 1', 'out/new.json': '{}' }));
+    expect(await read(root, MANIFEST_FILE)).toBe(
+      renderFile(
+        MANIFEST_FILE,
+        'all definitions',
+        ['.gitattributes', '.platform-gen/manifest.txt', 'gen/a/ns.yaml', 'out/new.json', ''].join('\n'),
+      ),
+    );
+  });
+
+  it('refuses to write or delete through a folder that became a symlink after the plan was made', async () => {
+    const { base, root } = await tempRepo();
+    await generate(root, fileSet({ 'gen/a/ns.yaml': 'a: 1', 'gen/b/ns.yaml': 'b: 1' }));
+    await mkdir(join(base, 'elsewhere'));
+    const writing = await planWrite(root, fileSet({ 'gen/a/ns.yaml': 'a: 2', 'gen/b/ns.yaml': 'b: 1' }), OWNS);
+    await rm(join(root, 'gen/a'), { recursive: true });
+    await symlink(join(base, 'elsewhere'), join(root, 'gen/a'));
+    await expect(applyPlan(root, writing)).rejects.toThrow(
+      'refusing to write gen/a/ns.yaml: gen/a is a symbolic link; platform-gen never writes through links',
+    );
+    expect(await readdir(join(base, 'elsewhere'))).toEqual([]);
+
+    await writeFile(join(base, 'elsewhere/ns.yaml'), renderFile('gen/b/ns.yaml', 'namespaces/x', 'b: 1'));
+    const deleting = await planWrite(root, fileSet({}), OWNS);
+    expect(deleting.remove).toContain('gen/b/ns.yaml');
+    await rm(join(root, 'gen/b'), { recursive: true });
+    await symlink(join(base, 'elsewhere'), join(root, 'gen/b'));
+    await expect(applyPlan(root, deleting)).rejects.toThrow(WriteRefusedError);
+    expect(await readdir(join(base, 'elsewhere'))).toEqual(['ns.yaml']);
+  });
+
+  it('refuses a symlinked .platform-gen/tmp/ (E_OUTPUT_SYMLINK): temporary files never go outside', async () => {
+    const { base, root } = await tempRepo();
+    await mkdir(join(base, 'elsewhere'));
+    await mkdir(join(root, '.platform-gen'));
+    await symlink(join(base, 'elsewhere'), join(root, TEMP_DIR));
+    const plan = await planWrite(root, fileSet({ 'gen/a/ns.yaml': 'a: 1' }), OWNS);
+    expect(plan.issues.map((i) => [i.code, i.file])).toEqual([['E_OUTPUT_SYMLINK', TEMP_DIR]]);
+    await expect(applyPlan(root, { ...plan, issues: [] })).rejects.toThrow(WriteRefusedError);
+    expect(await readdir(join(base, 'elsewhere'))).toEqual([]);
+  });
+
+  it('never writes or deletes outside the root, even for a plan built by hand', async () => {
+    const { base, root } = await tempRepo();
+    await writeFile(join(base, 'outside.yaml'), 'x: 1\n');
+    const file = (path: string) => ({ path, content: 'x: 2\n', source: 's', generator: 'g' });
+    const empty = { write: [], unchanged: [], remove: [], drift: [], issues: [], temporaries: [] };
+    for (const path of ['../outside.yaml', `${base}/outside.yaml`, 'gen/../../outside.yaml', 'gen//x.yaml']) {
+      await expect(applyPlan(root, { ...empty, write: [file(path)] })).rejects.toThrow(WriteRefusedError);
+      await expect(applyPlan(root, { ...empty, remove: [path] })).rejects.toThrow(WriteRefusedError);
+    }
+    for (const path of ['../outside.yaml.platform-gen-1.tmp', 'gen/a/ns.yaml']) {
+      await expect(applyPlan(root, { ...empty, temporaries: [path] })).rejects.toThrow(WriteRefusedError);
+    }
+    expect(await read(base, 'outside.yaml')).toBe('x: 1\n');
+    expect(await readdir(root)).toEqual([]);
+  });
+});
+
+describe('applyPlan on many files', () => {
+  /** 1,200 files in 60 folders: more than two staging batches, each flushed as one. */
+  const many = (version: number) =>
+    Object.fromEntries(
+      Array.from({ length: 1200 }, (_, i) => [`out/f${i % 60}/file-${i}.json`, JSON.stringify({ i, version })]),
+    );
+
+  it('writes, rewrites and deletes them in batches, leaving no temporary file', async () => {
+    const { root } = await tempRepo();
+    await generate(root, fileSet(many(1)));
+    const paths = await listFiles(root);
+    expect(paths).toHaveLength(1202);
+    expect(await read(root, 'out/f7/file-667.json')).toBe('{"i":667,"version":1}\n');
+    expect(await exists(join(root, TEMP_DIR))).toBe(false);
+
+    const second = await planWrite(root, fileSet(many(1)), OWNS);
+    expect(second.write).toEqual([]);
+    expect(second.unchanged).toHaveLength(1202);
+    await generate(root, fileSet(many(2)));
+    expect(await read(root, 'out/f59/file-1199.json')).toBe('{"i":1199,"version":2}\n');
+    await generate(root, fileSet({}));
+    expect(await listFiles(root)).toEqual(['.gitattributes', '.platform-gen/manifest.txt']);
+  });
+
+  it('flushes file by file (fdatasync, fsync) where `sync -f` cannot run (a PATH without it)', async () => {
+    const { root } = await tempRepo();
+    const path = process.env.PATH;
+    process.env.PATH = join(root, 'no-tools-here');
+    try {
+      await generate(root, fileSet(many(1)));
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(await listFiles(root)).toHaveLength(1202);
+    expect(await read(root, 'out/f0/file-0.json')).toBe('{"i":0,"version":1}\n');
+    expect(await exists(join(root, TEMP_DIR))).toBe(false);
+  });
+});
+
+describe('writeFileAtomically', () => {
+  it('writes one file through .platform-gen/tmp/, creating its folders', async () => {
+    const { root } = await tempRepo();
+    await writeFileAtomically(root, 'kubernetes/bootstrap/secrets/a.sops.yaml', 'sealed: 1\n');
+    expect(await listFiles(root)).toEqual(['kubernetes/bootstrap/secrets/a.sops.yaml']);
+    expect(await read(root, 'kubernetes/bootstrap/secrets/a.sops.yaml')).toBe('sealed: 1\n');
+  });
+
+  it('refuses a symlinked parent folder, a symlinked file and an unsafe path', async () => {
+    const { base, root } = await tempRepo();
+    await mkdir(join(base, 'elsewhere'));
+    await symlink(join(base, 'elsewhere'), join(root, 'linked'));
+    await writeFile(join(base, 'target.yaml'), 'outside: 1\n');
+    await symlink(join(base, 'target.yaml'), join(root, 'file.yaml'));
+    await expect(writeFileAtomically(root, 'linked/a.yaml', 'x\n')).rejects.toThrow(
+      'refusing to write linked/a.yaml: linked is a symbolic link',
+    );
+    await expect(writeFileAtomically(root, 'file.yaml', 'x\n')).rejects.toThrow(WriteRefusedError);
+    await expect(writeFileAtomically(root, '../escape.yaml', 'x\n')).rejects.toThrow(WriteRefusedError);
+    expect(await readdir(join(base, 'elsewhere'))).toEqual([]);
+    expect(await read(base, 'target.yaml')).toBe('outside: 1\n');
+    expect(await exists(join(base, 'escape.yaml'))).toBe(false);
   });
 });
