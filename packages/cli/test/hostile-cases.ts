@@ -718,7 +718,6 @@ export const REJECTED: readonly RejectedCase[] = [
     code: 'E_OUTPUT_SYMLINK',
     file: 'kubernetes',
     line: 1,
-    bug: 'write-files.ts reports the one link once per file it would write through it (108 issues, 28k characters); nothing is written',
   },
   {
     category: 'symlinks',

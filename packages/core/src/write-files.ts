@@ -113,10 +113,14 @@ export async function planWrite(
     parseManifest(disk.text(MANIFEST_FILE) ?? '').filter((path) => isSafeOutputPath(path) && isOwnedBy(path, owns)),
   );
 
+  // One issue per link, however many outputs lie behind it (a linked kubernetes/ would be a hundred).
+  const links = new Map<string, string[]>();
   for (const file of files.values()) {
     const { link, kind, actual } = lookAt(disk, file.path);
     if (link !== undefined) {
-      issues.push(symlinkIssue(link, file.path));
+      const behind = links.get(link);
+      if (behind === undefined) links.set(link, [file.path]);
+      else behind.push(file.path);
       continue;
     }
     if (kind === 'directory') {
@@ -137,6 +141,10 @@ export async function planWrite(
     }
     write.push(file);
     drift.push({ path: file.path, kind: actual === undefined ? 'missing' : 'changed', expected: file.content, actual });
+  }
+  for (const [link, behind] of links) {
+    const more = behind.length > 1 ? ` and ${behind.length - 1} more generated files` : '';
+    issues.push(symlinkIssue(link, `${behind[0]}${more}`));
   }
   const staging = disk.findSymlink(TEMP_DIR);
   if (staging !== undefined) issues.push(symlinkIssue(staging, `its temporary files under ${TEMP_DIR}/`));
