@@ -11,10 +11,17 @@ export const DEFINE_FUNCTION: Record<DefinitionKind, string> = {
 export interface WorkerInput {
   /** In load order; `file` is repository-relative. */
   readonly files: readonly { readonly file: string; readonly absolute: string; readonly kind: DefinitionKind }[];
+  /** How many imports are in flight at once (1: one after the other). */
+  readonly concurrency: number;
+  /**
+   * Files before this index are imported, and settled, before any file from it on starts: the loader puts the
+   * files it may cache first, so nothing another definition does to the thread's globals reaches their values.
+   */
+  readonly barrier: number;
 }
 
 export type FromWorker =
-  /** Sent before each import: when the time runs out, this is the file to blame. */
+  /** Sent as each import starts: when the time runs out, the files started and not settled are to blame. */
   | { readonly type: 'loading'; readonly file: string }
   /** The import threw (syntax error, a throw at load time, a cycle); located by the loader. */
   | { readonly type: 'import-failed'; readonly file: string; readonly message: string; readonly stack: string }

@@ -2,6 +2,11 @@
  * Runs inside the worker thread started by load-definitions.ts: imports each definition file, turns its
  * default export into plain data and posts the result. A definition is code that may loop, hang or call
  * process.exit(); here it can only stop this thread, which the loader then terminates or reports.
+ *
+ * Several imports are in flight at once (`concurrency`): most of an import is waiting on tsx's loader thread
+ * (resolve, read, transpile), and overlapping those waits makes a thousand files load about three times faster.
+ * Each file still reports when it starts and when it settles, so the loader can tell which ones were running
+ * when the thread stopped.
  */
 
 import { pathToFileURL } from 'node:url';
@@ -17,14 +22,40 @@ if (port === null) throw new Error('_load-worker.ts runs only as a worker thread
 const post = (message: FromWorker) => port.postMessage(message);
 const input = workerData as WorkerInput;
 
-for (const { file, absolute, kind } of input.files) {
+/** Imports files[from, to) with at most `concurrency` in flight; each result is posted as it settles. */
+async function loadRange(from: number, to: number): Promise<void> {
+  let next = from;
+  const lane = async () => {
+    while (next < to) {
+      const item = input.files[next++];
+      if (item !== undefined) await load(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, to - from)) }, lane));
+}
+
+const barrier = Math.min(Math.max(input.barrier, 0), input.files.length);
+await loadRange(0, barrier);
+await loadRange(barrier, input.files.length);
+post({ type: 'done' });
+
+function describeError(error: unknown): { message: string; stack: string } {
+  try {
+    if (error instanceof Error) return { message: error.message, stack: error.stack ?? '' };
+    return { message: String(error), stack: '' };
+  } catch {
+    return { message: 'a value that cannot be shown', stack: '' };
+  }
+}
+
+async function load({ file, absolute, kind }: WorkerInput['files'][number]): Promise<void> {
   post({ type: 'loading', file });
   let module: { default?: unknown };
   try {
     module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
   } catch (error) {
     post({ type: 'import-failed', file, ...describeError(error) });
-    continue;
+    return;
   }
   const expected = DEFINE_FUNCTION[kind];
   try {
@@ -43,7 +74,7 @@ for (const { file, absolute, kind } of input.files) {
           }),
         ],
       });
-      continue;
+      return;
     }
     const actual = getDefinitionKind(module.default);
     if (actual !== kind) {
@@ -63,7 +94,7 @@ for (const { file, absolute, kind } of input.files) {
           }),
         ],
       });
-      continue;
+      return;
     }
     const plain = toPlainData(module.default, file);
     post({ type: 'loaded', file, issues: plain.issues, ...(plain.issues.length > 0 ? {} : { data: plain.data }) });
@@ -82,15 +113,5 @@ for (const { file, absolute, kind } of input.files) {
         }),
       ],
     });
-  }
-}
-post({ type: 'done' });
-
-function describeError(error: unknown): { message: string; stack: string } {
-  try {
-    if (error instanceof Error) return { message: error.message, stack: error.stack ?? '' };
-    return { message: String(error), stack: '' };
-  } catch {
-    return { message: 'a value that cannot be shown', stack: '' };
   }
 }

@@ -1,7 +1,12 @@
 /**
  * JSON Schema validation of one definition, turning ajv's errors into Issues a person can act on.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { compileFunction } from 'node:vm';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { DefinitionKind } from './define.js';
 import { type FieldPath, formatFieldPath, type Issue, issue, quote } from './issues.js';
 import { explainDnsLabel } from './names.js';
@@ -13,18 +18,99 @@ interface IssueAnnotation {
   hint: string;
 }
 
+const require = createRequire(import.meta.url);
+/** `tsType` steers json-schema-to-typescript; `x-issue` gives a format rule its stable code and hint. */
+const VOCABULARY = ['tsType', 'x-issue'];
+const AJV_OPTIONS = { allErrors: true, strict: true, verbose: true, discriminator: true } as const;
+/** Part of the compiled validators' key: bump it when the way they are built or stored changes. */
+const COMPILED_FORMAT = 'platform-gen compiled validators 1';
+
 let validators: Map<DefinitionKind, ValidateFunction> | undefined;
 
+/** Compiles the three schemas with Ajv (loaded only here: it takes a tenth of a second to load). */
+function compileValidators(withSource: boolean): { ajv: AjvClass; compiled: Map<DefinitionKind, ValidateFunction> } {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...(withSource ? { code: { source: true } } : {}) });
+  ajv.addVocabulary(VOCABULARY);
+  return { ajv, compiled: new Map(SCHEMAS.map((s) => [s.kind, ajv.compile(s.schema)])) };
+}
+
 function getValidator(kind: DefinitionKind): ValidateFunction {
-  if (validators === undefined) {
-    // `tsType` steers json-schema-to-typescript; `x-issue` gives a format rule its stable code and hint.
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, discriminator: true });
-    ajv.addVocabulary(['tsType', 'x-issue']);
-    validators = new Map(SCHEMAS.map((s) => [s.kind, ajv.compile(s.schema)]));
-  }
+  validators ??= compileValidators(false).compiled;
   const validate = validators.get(kind);
   if (validate === undefined) throw new Error(`no validator for definition kind "${kind}"`);
   return validate;
+}
+
+/**
+ * Compiling the schemas takes Ajv a third of a second, in every process. Called by the loader with its cache
+ * folder (`.../validators`, see definition-cache.ts), this takes the validators Ajv generated for exactly these
+ * schemas, options and Ajv version from the folder (standalone code, checked against its SHA-256 before it
+ * runs), or compiles them and stores the code for the next process. Validation itself stays pure and gives the
+ * same errors either way; without this call (or when anything here fails) the schemas are compiled on first
+ * use. Returns whether the validators came from the folder.
+ */
+export function prepareSchemaValidators(dir: string | undefined): boolean {
+  if (validators !== undefined || dir === undefined) return false;
+  let key: string;
+  try {
+    const hash = createHash('sha256');
+    hash.update(COMPILED_FORMAT);
+    hash.update(readFileSync(require.resolve('ajv/package.json')));
+    hash.update(JSON.stringify({ AJV_OPTIONS, VOCABULARY, schemas: SCHEMAS.map((s) => [s.kind, s.schema]) }));
+    key = hash.digest('hex');
+  } catch {
+    return false;
+  }
+  const path = join(dir, `${key}.json`);
+  const loaded = loadCompiled(path, key);
+  if (loaded !== undefined) {
+    validators = loaded;
+    return true;
+  }
+  const { ajv, compiled } = compileValidators(true);
+  validators = compiled;
+  try {
+    const { default: standaloneCode } =
+      require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js');
+    const code = standaloneCode(ajv, Object.fromEntries(SCHEMAS.map((s) => [s.kind, s.schema.$id as string])));
+    const digest = createHash('sha256').update(code).digest('hex');
+    mkdirSync(dir, { recursive: true });
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(temporary, JSON.stringify({ format: COMPILED_FORMAT, key, digest, code }));
+      renameSync(temporary, path);
+    } catch {
+      rmSync(temporary, { force: true });
+    }
+  } catch {
+    // Not stored: the next process compiles again.
+  }
+  return false;
+}
+
+function loadCompiled(path: string, key: string): Map<DefinitionKind, ValidateFunction> | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as {
+      format?: unknown;
+      key?: unknown;
+      digest?: unknown;
+      code?: unknown;
+    };
+    if (entry.format !== COMPILED_FORMAT || entry.key !== key || typeof entry.code !== 'string') return undefined;
+    if (createHash('sha256').update(entry.code).digest('hex') !== entry.digest) return undefined;
+    const module = { exports: {} as Record<string, unknown> };
+    compileFunction(entry.code, ['require', 'module', 'exports'], { filename: path })(require, module, module.exports);
+    const found = new Map<DefinitionKind, ValidateFunction>();
+    for (const { kind } of SCHEMAS) {
+      const validate = module.exports[kind];
+      if (typeof validate !== 'function') return undefined;
+      found.set(kind, validate as ValidateFunction);
+    }
+    return found;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Validates `value` against the schema of `kind`; every problem becomes one Issue (no duplicates). */

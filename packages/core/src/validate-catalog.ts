@@ -78,22 +78,27 @@ export function checkCatalog(platform: PlatformDefinition, file: string): Issue[
   return issues;
 }
 
-/** A namespace's `system` must be declared in the platform's catalog. */
+/** A namespace's `system` must be declared in the platform's catalog (`systems`: declaredSystems, made once). */
 export function checkNamespaceSystem(
   definition: NamespaceDefinition,
   file: string,
   platform: PlatformDefinition,
+  systems: ReadonlySet<string> = declaredSystems(platform),
 ): Issue[] {
   if (definition.system === undefined) return [];
-  const systems = (platform.catalog?.systems ?? []).map((s) => s.name);
-  if (systems.includes(definition.system)) return [];
+  if (systems.has(definition.system)) return [];
   return [
     issue({
       code: 'E_NS_SYSTEM_UNKNOWN',
       file,
       path: 'system',
       message: `namespace ${describeValue(definition.name)} joins system ${describeValue(definition.system)}, which the platform's catalog does not declare`,
-      hint: `declare it under catalog.systems in the platform definition, or use one of: ${systems.join(', ') || 'none declared'}`,
+      hint: `declare it under catalog.systems in the platform definition, or use one of: ${(platform.catalog?.systems ?? []).map((s) => s.name).join(', ') || 'none declared'}`,
     }),
   ];
+}
+
+/** The names of the systems the platform's catalog declares. */
+export function declaredSystems(platform: PlatformDefinition): ReadonlySet<string> {
+  return new Set((platform.catalog?.systems ?? []).map((s) => s.name));
 }

@@ -27,16 +27,21 @@ export function checkProse(loaded: LoadedDefinitions): Issue[] {
   return issues;
 }
 
+/** `path` is the way to `value`, shared by the whole walk (pushed and popped, not copied at every step). */
 function walk(value: unknown, path: (string | number)[], file: string, issues: Issue[]): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      walk(item, [...path, i], file, issues);
-    });
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, file, issues);
+      path.pop();
+    }
     return;
   }
   if (typeof value !== 'object' || value === null) return;
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'string' && PROSE_KEYS.has(key)) {
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string') {
+      if (!PROSE_KEYS.has(key)) continue;
       const found = HIDDEN.exec(item);
       if (found !== null) {
         const field = formatFieldPath([...path, key]);
@@ -50,6 +55,10 @@ function walk(value: unknown, path: (string | number)[], file: string, issues: I
           }),
         );
       }
-    } else walk(item, [...path, key], file, issues);
+    } else if (typeof item === 'object' && item !== null) {
+      path.push(key);
+      walk(item, path, file, issues);
+      path.pop();
+    }
   }
 }

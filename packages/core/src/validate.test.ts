@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Issue, issue } from './issues.js';
 import type { LoadedDefinitions, LoadedNamespaceFolder } from './load-definitions.js';
@@ -288,6 +289,37 @@ describe('validateDefinitions: namespace rules', () => {
         hint: expect.stringMatching(/^give each namespace its own Vault prefixes/),
       },
     ]);
+  });
+
+  it('E_NS_PREFIX_OVERLAP: the same issues, in the same order, as comparing every pair (property)', () => {
+    const segment = fc.constantFrom('a', 'b', 'ab', 'a-b');
+    const prefix = fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
+    const spaces = fc.array(fc.array(prefix, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(spaces, (lists) => {
+        const folders = lists.map((prefixes, n) => folder(`ns-${n}`, { prefixes }));
+        const found = validateDefinitions(loaded(folders)).issues.filter((i) => i.code === 'E_NS_PREFIX_OVERLAP');
+        // The reference: every prefix against every earlier one of another namespace, the first overlap wins.
+        const under = (p: string, q: string) => p === q || p.startsWith(`${q}/`);
+        const claimed: { prefix: string; n: number }[] = [];
+        const expected: string[] = [];
+        lists.forEach((prefixes, n) => {
+          prefixes.forEach((p, i) => {
+            const clash = claimed.find((c) => c.n !== n && (under(c.prefix, p) || under(p, c.prefix)));
+            if (clash !== undefined) expected.push(`ns-${n}[${i}] ${p} ~ ${clash.prefix} of ns-${clash.n}`);
+            claimed.push({ prefix: p, n });
+          });
+        });
+        const shown = found.map((i) => {
+          const [, n] = /namespaces\/ns-(\d+)\//.exec(i.file) ?? [];
+          const [, index] = /\[(\d+)\]$/.exec(i.path) ?? [];
+          const [, p, q, m] = /prefix "(.*)" overlaps "(.*)" of namespace "ns-(\d+)"/.exec(i.message) ?? [];
+          return `ns-${n}[${index}] ${p} ~ ${q} of ns-${m}`;
+        });
+        expect(shown).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('does not treat sibling prefixes with a common start as overlapping', () => {

@@ -14,7 +14,7 @@ import { getReservedReason, reservedNamespaceList } from './names.js';
 import { describeValue, validateAgainstSchema } from './schema-validate.js';
 import { PLATFORM_VAULT_PREFIX } from './tenancy.js';
 import { checkBootstrapInventory } from './validate-bootstrap.js';
-import { checkCatalog, checkNamespaceSystem } from './validate-catalog.js';
+import { checkCatalog, checkNamespaceSystem, declaredSystems } from './validate-catalog.js';
 import { checkProse } from './validate-text.js';
 import { isUnderPrefix, prefixesOverlap } from './vault-paths.js';
 
@@ -165,6 +165,7 @@ function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: Plat
   const issues: Issue[] = [];
   const byName = new Map<string, CheckedNamespace>();
   const teams = platform === undefined ? undefined : new Set(platform.teams.map((t) => t.name));
+  const systems = platform === undefined ? undefined : declaredSystems(platform);
 
   for (const ns of namespaces) {
     const def = ns.definition;
@@ -205,7 +206,7 @@ function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: Plat
         }),
       );
     }
-    if (platform !== undefined) issues.push(...checkNamespaceSystem(def, ns.file, platform));
+    if (platform !== undefined) issues.push(...checkNamespaceSystem(def, ns.file, platform, systems));
     if (teams !== undefined && !teams.has(def.team)) {
       issues.push(
         issue({
@@ -274,10 +275,12 @@ function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: Plat
   }
 
   // Prefixes of different namespaces never overlap: one namespace's role can never read another's secrets.
-  const claimed: { prefix: string; ns: CheckedNamespace }[] = [];
-  for (const ns of namespaces) {
+  // Each prefix is compared with the earliest earlier prefix of another namespace that overlaps it, found in a
+  // trie of path segments (a pair-by-pair comparison is quadratic: 25 s at 10,000 namespaces).
+  const claimed = new PrefixClaims<{ prefix: string; ns: CheckedNamespace }>();
+  namespaces.forEach((ns, owner) => {
     ns.definition?.vault.approvedPrefixes.forEach((prefix, i) => {
-      const clash = claimed.find((c) => c.ns !== ns && prefixesOverlap(c.prefix, prefix));
+      const clash = claimed.firstOverlap(prefix, owner);
       if (clash !== undefined) {
         issues.push(
           issue({
@@ -289,10 +292,87 @@ function checkNamespaces(namespaces: readonly CheckedNamespace[], platform: Plat
           }),
         );
       }
-      claimed.push({ prefix, ns });
+      claimed.add(prefix, owner, { prefix, ns });
     });
-  }
+  });
   return issues;
+}
+
+/**
+ * The earliest two claims of a set with different owners: enough to answer "the earliest claim whose owner is
+ * not X" for any X.
+ */
+interface EarliestTwo<T> {
+  first: { order: number; owner: number; value: T } | undefined;
+  /** The earliest claim whose owner differs from first's. */
+  other: { order: number; owner: number; value: T } | undefined;
+}
+
+interface TrieNode<T> {
+  readonly children: Map<string, TrieNode<T>>;
+  /** Claims of exactly this path. */
+  readonly here: EarliestTwo<T>;
+  /** Claims of this path and every path below it. */
+  readonly below: EarliestTwo<T>;
+}
+
+/**
+ * Vault prefixes claimed by owners, in order. Two paths overlap when one lies under the other segment-wise
+ * (isUnderPrefix: `a/b` is under `a`, not under `a/bc`), so the claims overlapping a path are those on the
+ * nodes above it and those at or below its own node of a trie of segments. Each node keeps the earliest
+ * claims of two different owners, so a query or an insertion costs one walk down the path.
+ */
+class PrefixClaims<T> {
+  private readonly root: TrieNode<T> = PrefixClaims.node();
+  private count = 0;
+
+  private static node<T>(): TrieNode<T> {
+    return {
+      children: new Map(),
+      here: { first: undefined, other: undefined },
+      below: { first: undefined, other: undefined },
+    };
+  }
+
+  add(path: string, owner: number, value: T): void {
+    const claim = { order: this.count++, owner, value };
+    let node = this.root;
+    for (const segment of path.split('/')) {
+      let child = node.children.get(segment);
+      if (child === undefined) {
+        child = PrefixClaims.node();
+        node.children.set(segment, child);
+      }
+      node = child;
+      PrefixClaims.record(node.below, claim);
+    }
+    PrefixClaims.record(node.here, claim);
+  }
+
+  /** The earliest claim by another owner of a path that overlaps `path`, or undefined. */
+  firstOverlap(path: string, owner: number): T | undefined {
+    let best: { order: number; value: T } | undefined;
+    const consider = (set: EarliestTwo<T>) => {
+      const found = set.first !== undefined && set.first.owner !== owner ? set.first : set.other;
+      if (found !== undefined && found.owner !== owner && (best === undefined || found.order < best.order))
+        best = found;
+    };
+    let node: TrieNode<T> | undefined = this.root;
+    const segments = path.split('/');
+    for (let i = 0; i < segments.length; i++) {
+      node = node.children.get(segments[i] as string);
+      if (node === undefined) return best?.value;
+      // Above the path: claims of exactly that node; at the path: everything at or below it.
+      consider(i === segments.length - 1 ? node.below : node.here);
+    }
+    return best?.value;
+  }
+
+  private static record<T>(set: EarliestTwo<T>, claim: { order: number; owner: number; value: T }): void {
+    // Claims arrive in order, so the first of each kind is the earliest.
+    if (set.first === undefined) set.first = claim;
+    else if (set.other === undefined && claim.owner !== set.first.owner) set.other = claim;
+  }
 }
 
 function checkSecrets(ns: CheckedNamespace): Issue[] {
