@@ -2,9 +2,9 @@ import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getCacheBase } from './cache-files.js';
 import {
   definitionCacheKey,
-  getCacheBase,
   getDefinitionCacheDir,
   getToolchainIdentity,
   getValidatorCacheDir,

@@ -12,7 +12,7 @@
  * Folder: `node_modules/.cache/platform-gen/definitions` of the repository, or `definitions` under
  * `PLATFORM_GEN_CACHE_DIR`; none when `PLATFORM_GEN_CACHE=0` (beside the render cache, same switches).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -23,10 +23,11 @@ import {
   readFileSync,
   realpathSync,
 } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 import type { DefinitionKind } from './define.js';
 import type { Issue } from './issues.js';
 
@@ -41,19 +42,6 @@ const REFRESH_AFTER_MS = 24 * 60 * 60 * 1000;
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const PRUNE_MARKER = '.last-prune';
-
-/**
- * The base of platform-gen's caches for a repository, or undefined when caching is off: `PLATFORM_GEN_CACHE=0`
- * turns every cache off; `PLATFORM_GEN_CACHE_DIR` names the base; otherwise `node_modules/.cache/platform-gen`
- * of the repository (git-ignored), or none when the repository has no node_modules.
- */
-export function getCacheBase(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.PLATFORM_GEN_CACHE === '0') return undefined;
-  const configured = env.PLATFORM_GEN_CACHE_DIR;
-  if (configured !== undefined && configured !== '') return configured;
-  const modules = join(root, 'node_modules');
-  return existsSync(modules) ? join(modules, '.cache', 'platform-gen') : undefined;
-}
 
 /** The definition cache's folder (`definitions` under the base), or undefined when caching is off. */
 export function getDefinitionCacheDir(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -286,16 +274,7 @@ export async function writeDefinitionPack(
 ): Promise<boolean> {
   const text = toExactJson({ format: KEY_FORMAT, entries } satisfies Pack);
   if (text === undefined) return false;
-  const target = packPath(dir, root);
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, target);
-    return true;
-  } catch {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    return false;
-  }
+  return writeCacheFile(packPath(dir, root), text);
 }
 
 function isEntry(value: unknown): value is Entry {
@@ -322,16 +301,7 @@ export async function writeDefinitionCache(dir: string, key: string, load: Cache
   const entry: Entry = { format: KEY_FORMAT, key, ...load };
   const text = toExactJson(entry);
   if (text === undefined) return false;
-  const target = entryPath(dir, key);
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, target);
-    return true;
-  } catch {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    return false;
-  }
+  return writeCacheFile(entryPath(dir, key), text);
 }
 
 /** Creates the folder; false when it cannot be (read-only file system, a file in the way). */
@@ -342,17 +312,6 @@ export async function prepareDefinitionCacheDir(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function toExactJson(value: unknown): string | undefined {
-  let exact = true;
-  const text = JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'number' && (!Number.isFinite(item) || Object.is(item, -0))) exact = false;
-    else if (item === undefined || typeof item === 'function' || typeof item === 'symbol' || typeof item === 'bigint')
-      exact = false;
-    return item;
-  });
-  return exact ? text : undefined;
 }
 
 const PRUNED = new Set<string>();

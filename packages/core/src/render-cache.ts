@@ -6,10 +6,10 @@
  * workspace's node_modules) and parallel processes can share one folder. Every failure here (unreadable,
  * corrupt, read-only, full disk) makes a miss, never an error: the cache only saves time.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 
 /** Part of every key: bump it when render.ts changes what it does with a tool's output or its inputs. */
 const KEY_FORMAT = 'platform-gen render cache 1';
@@ -24,17 +24,10 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const PRUNE_MARKER = '.last-prune';
 
-/**
- * The cache folder for a repository: `PLATFORM_GEN_CACHE=0` turns the disk cache off; `PLATFORM_GEN_CACHE_DIR`
- * names the folder; otherwise `node_modules/.cache/platform-gen/render` of the repository (git-ignored), or
- * none when the repository has no node_modules.
- */
+/** The render cache's folder (`render` under the cache base, see cache-files.ts), or undefined when caching is off. */
 export function getRenderCacheDir(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.PLATFORM_GEN_CACHE === '0') return undefined;
-  const configured = env.PLATFORM_GEN_CACHE_DIR;
-  if (configured !== undefined && configured !== '') return configured;
-  const modules = join(root, 'node_modules');
-  return existsSync(modules) ? join(modules, '.cache', 'platform-gen', 'render') : undefined;
+  const base = getCacheBase(root, env);
+  return base === undefined ? undefined : join(base, 'render');
 }
 
 export interface RenderKeyParts {
@@ -115,16 +108,7 @@ export async function writeRenderCache(
 ): Promise<boolean> {
   const text = toExactJson({ format: KEY_FORMAT, key, objects } satisfies Entry);
   if (text === undefined) return false;
-  const target = entryPath(dir, key);
-  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(temporary, text);
-    await rename(temporary, target);
-  } catch {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    return false;
-  }
+  if (!(await writeCacheFile(entryPath(dir, key), text))) return false;
   if (!PRUNED.has(dir)) {
     PRUNED.add(dir);
     await pruneRenderCache(dir, { onlyIfDue: true });
@@ -134,25 +118,6 @@ export async function writeRenderCache(
 
 /** Folders this process has pruned (or decided not to). */
 const PRUNED = new Set<string>();
-
-/** JSON that parses back to the same value, or undefined when the value holds something JSON would change. */
-function toExactJson(value: unknown): string | undefined {
-  let exact = true;
-  const text = JSON.stringify(value, function (this: Record<string, unknown>, key, replaced: unknown) {
-    const raw = this[key];
-    if (
-      raw instanceof Date ||
-      typeof raw === 'bigint' ||
-      typeof raw === 'function' ||
-      typeof raw === 'symbol' ||
-      (raw === undefined && key !== '') ||
-      (typeof raw === 'number' && !Number.isFinite(raw))
-    )
-      exact = false;
-    return replaced;
-  });
-  return exact ? text : undefined;
-}
 
 export interface PruneOptions {
   /** Skip when the folder was pruned less than an hour ago (by any process). */

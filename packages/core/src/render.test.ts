@@ -74,8 +74,10 @@ describe('render cache on disk (real helm and kubectl)', () => {
 
   beforeEach(async () => {
     root = await tempDir('platform-gen-render-test-');
-    cache = join(await tempDir('platform-gen-render-cache-'), 'render');
-    vi.stubEnv('PLATFORM_GEN_CACHE_DIR', cache);
+    const base = await tempDir('platform-gen-render-cache-');
+    // PLATFORM_GEN_CACHE_DIR names the base of every cache; renders go to its render/ folder.
+    cache = join(base, 'render');
+    vi.stubEnv('PLATFORM_GEN_CACHE_DIR', base);
     vi.stubEnv('PLATFORM_GEN_CACHE', '');
   });
 
@@ -195,7 +197,7 @@ describe('render cache on disk (real helm and kubectl)', () => {
     expect(getRenderCacheDir(root, {})).toBeUndefined();
     await mkdir(join(root, 'node_modules'));
     expect(getRenderCacheDir(root, {})).toBe(join(root, 'node_modules', '.cache', 'platform-gen', 'render'));
-    expect(getRenderCacheDir(root, { PLATFORM_GEN_CACHE_DIR: '/somewhere' })).toBe('/somewhere');
+    expect(getRenderCacheDir(root, { PLATFORM_GEN_CACHE_DIR: '/somewhere' })).toBe('/somewhere/render');
     expect(getRenderCacheDir(root, { PLATFORM_GEN_CACHE: '0', PLATFORM_GEN_CACHE_DIR: '/somewhere' })).toBeUndefined();
   });
 
