@@ -11,8 +11,6 @@ import type { PlatformModel } from './model.js';
 import { RepoFiles, renderSource, type SourceRender } from './render.js';
 import { RepoSnapshot } from './repo-snapshot.js';
 
-export { SECRET_SCAN_MAX_BYTES } from './repo-snapshot.js';
-
 export interface RepoObject {
   /** Repository-relative path of the file holding the object. */
   readonly file: string;
