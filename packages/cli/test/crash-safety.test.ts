@@ -23,7 +23,7 @@ const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31
  * No new round is started after this much time in the loop, once MIN_KILLS kills are done; the count is printed.
  * CRASH_BUDGET_MS raises it for a longer hunt (CI keeps the default, bounded by its 10 minutes).
  */
-const LOOP_BUDGET_MS = Number(process.env.CRASH_BUDGET_MS ?? 30_000);
+const LOOP_BUDGET_MS = Number(process.env.CRASH_BUDGET_MS ?? 20_000);
 const MIN_KILLS = Math.min(KILLS, 5);
 
 /** Hand-written files a run must never touch, including two that look like platform-gen's own. */
