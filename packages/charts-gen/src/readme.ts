@@ -7,6 +7,7 @@ import {
   COMPONENTS,
   type ComponentSpec,
   chartValuesPath,
+  compareStrings,
   markdownCell,
   OUTPUT_DIRS,
   type PlatformModel,
@@ -52,7 +53,7 @@ export function chartsEntries(): ChartsEntry[] {
       holds: source.type === 'chart' ? '`values.yaml`: the values its Application passes' : component.description,
     });
   }
-  return entries.sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  return entries.sort((a, b) => compareStrings(a.folder, b.folder));
 }
 
 export function chartsReadme(model: PlatformModel): Artifact {

@@ -3,7 +3,7 @@
  * namespace (its definition folder was removed or renamed) needs `--allow-delete <namespace>`.
  */
 import type { FileSet } from './file-set.js';
-import { type Issue, issue, quote } from './issues.js';
+import { compareStrings, type Issue, issue, quote } from './issues.js';
 import { OUTPUT_DIRS } from './layout.js';
 import { NAMESPACE_FILE, NAMESPACES_DIR } from './load-definitions.js';
 
@@ -39,7 +39,7 @@ export function deletedNamespaces(
   return [...removed]
     .filter(([namespace]) => generatedBefore.has(namespace))
     .map(([namespace, count]) => ({ namespace, files: count }))
-    .sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+    .sort((a, b) => compareStrings(a.namespace, b.namespace));
 }
 
 function namespaceOf(path: string): string | undefined {

@@ -117,10 +117,7 @@ export class PathConflictError extends PlatformError {
 
 /** JSON-quotes `text` and escapes everything outside printable ASCII, so bidi or control characters cannot disguise a message. */
 export function quote(text: string): string {
-  return JSON.stringify(text).replace(
-    /[^\x20-\x7e]/gu,
-    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
-  );
+  return escapeUnprintable(JSON.stringify(text));
 }
 
 /**
@@ -128,7 +125,10 @@ export function quote(text: string): string {
  * bidi, zero-width and look-alike characters show as what they are on a terminal.
  */
 export function printable(text: string): string {
-  return text
-    .replace(/\t/g, ' ')
-    .replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+  return escapeUnprintable(text.replace(/\t/g, ' '));
+}
+
+/** Every character outside printable ASCII as `\u{…}`: what `quote` and `printable` share. */
+function escapeUnprintable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
 }
