@@ -2,7 +2,8 @@
  * Runs a command that writes into the repository under the repository lock (core's repo-lock.ts): a run
  * that finds the lock held prints who holds it and exits 1; a stale lock is taken over with a warning.
  */
-import { holdsRepoLock, RepoLockedError, withRepoLock } from '@platform-gen/core';
+// The module itself, not core's index: generate takes the lock before it knows whether it needs the rest of core.
+import { holdsRepoLock, RepoLockedError, withRepoLock } from '@platform-gen/core/repo-lock';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './main.js';
 

@@ -3,6 +3,7 @@
  * place, the offending line and a caret under the field, and how to fix it.
  */
 import { type Issue, printable } from '@platform-gen/core';
+import { count } from './plural.js';
 
 export function formatIssues(issues: readonly Issue[]): string {
   const byFile = new Map<string, Issue[]>();
@@ -33,8 +34,4 @@ export function formatIssues(issues: readonly Issue[]): string {
   const summary = [count(errors, 'error'), ...(warnings > 0 ? [count(warnings, 'warning')] : [])].join(', ');
   lines.push(`${summary} in ${count(byFile.size, 'file')}.`);
   return `${lines.join('\n')}\n`;
-}
-
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -126,7 +126,17 @@ describe('loadDefinitions: the definition cache', () => {
     const cached = await load(repo.root);
     expect(cached.delta).toMatchObject({ workerStarts: 0, cacheHits: 7 });
     expect(cached.loaded.issues.map((i) => i.code)).toEqual(['E_DEF_WRONG_KIND']);
-    expect(cached.loaded).toEqual(uncached.loaded);
+    // The same loads; only a cached load knows every value came from the file's bytes alone (run-record.ts).
+    expect(cached.loaded).toEqual({ ...uncached.loaded, pure: true });
+    expect(uncached.loaded.pure).toBe(false);
+  });
+
+  it('says whether every value depends on its file alone: pure with the cache, not without it or with one impure file', async () => {
+    const repo = await exampleRepo();
+    expect((await load(repo.root)).loaded.pure).toBe(true);
+    expect((await load(repo.root)).loaded.pure).toBe(true);
+    await repo.write(NS, `${NAMESPACE_TEXT("'Read at load'")}\nexport const at = Date.now();\n`);
+    expect((await load(repo.root)).loaded.pure).toBe(false);
   });
 
   it('a file that imports a helper module is imported every time, and a change to the helper is seen', async () => {

@@ -7,7 +7,7 @@
  * what a file loaded to is cached by its bytes (definition-cache.ts) when its text passes the rule of
  * cacheable-source.ts, and when every file is in the cache no thread is started.
  */
-import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +30,7 @@ import {
 } from './definition-cache.js';
 import { type Issue, issue, quote } from './issues.js';
 import { explainDnsLabel } from './names.js';
+import { readBytes } from './read-bytes.js';
 import { prepareSchemaValidators } from './schema-validate.js';
 
 export const PLATFORM_FILE = 'platform/platform.ts';
@@ -60,6 +61,11 @@ export interface LoadedDefinitions {
   /** Sorted by folder name. */
   readonly namespaces: readonly LoadedNamespaceFolder[];
   readonly issues: readonly Issue[];
+  /**
+   * True when every definition's value is known to depend on its bytes alone (each one a definition-cache hit,
+   * or cacheable by cacheable-source.ts's rule and imported): the run record (run-record.ts) trusts only such runs.
+   */
+  readonly pure?: boolean;
 }
 
 /** Default time one definition file may take to load; `PLATFORM_GEN_LOAD_TIMEOUT_MS` overrides it. */
@@ -161,7 +167,7 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
     layout.push({ folder, dir, namespaceFile, secretsFile: secretsFound ? secretsFile : undefined });
   }
 
-  const loaded = await importDefinitions(root, pending, options, issues);
+  const { loaded, pure } = await importDefinitions(root, pending, options, issues);
   const platform = loaded.get(PLATFORM_FILE);
   const namespaces = layout.map(
     ({ folder, dir, namespaceFile, secretsFile }): LoadedNamespaceFolder => ({
@@ -171,7 +177,7 @@ export async function loadDefinitions(root: string, options: LoadOptions = {}): 
       secrets: secretsFile === undefined ? undefined : loaded.get(secretsFile),
     }),
   );
-  return { platform, namespaces, issues };
+  return { platform, namespaces, issues, pure };
 }
 
 function timeoutFromEnv(): number {
@@ -272,7 +278,7 @@ async function importDefinitions(
   pending: readonly PendingFile[],
   options: LoadOptions,
   issues: Issue[],
-): Promise<Map<string, LoadedDefinition>> {
+): Promise<{ loaded: Map<string, LoadedDefinition>; pure: boolean }> {
   // Validation comes next: its schema validators are made ready here, while the loader thread starts if one does.
   const prepareValidators = () => {
     try {
@@ -291,6 +297,7 @@ async function importDefinitions(
   const rest: MissedFile[] = [];
   for (const p of pending) {
     const absolute = join(root, p.file);
+    // An unreadable file is imported all the same: the worker reports why it cannot be read.
     const bytes = cache === undefined ? undefined : readBytes(absolute);
     if (cache === undefined || bytes === undefined) {
       rest.push({ ...p, absolute });
@@ -343,7 +350,7 @@ async function importDefinitions(
       loaded.set(p.file, { kind: p.kind, file: p.file, data: found.data });
     }
   }
-  return loaded;
+  return { loaded, pure: cache !== undefined && rest.length === 0 };
 }
 
 interface OpenCache {
@@ -359,37 +366,6 @@ function openCache(root: string, files: number): OpenCache | undefined {
   const identity = getToolchainIdentity(root);
   if (!identity.ok) return undefined;
   return { dir, identity: identity.hash, pack: readDefinitionPack(dir, root) };
-}
-
-/** One buffer for every read: most definitions are a few kB, and allocating per file costs more than reading. */
-let readBuffer = Buffer.allocUnsafe(64 * 1024);
-
-/**
- * A file's bytes (a view of a shared buffer, valid until the next call), or undefined when it cannot be read.
- * Open, read, close: a third fewer system calls than readFileSync, which matters at 20,000 files.
- */
-function readBytes(absolute: string): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(absolute, 'r');
-    let length = 0;
-    for (;;) {
-      if (length === readBuffer.length) {
-        const larger = Buffer.allocUnsafe(readBuffer.length * 2);
-        readBuffer.copy(larger, 0, 0, length);
-        readBuffer = larger;
-      }
-      const n = readSync(fd, readBuffer, length, readBuffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    return readBuffer.subarray(0, length);
-  } catch {
-    // Imported all the same: the worker reports why it cannot be read.
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 /**

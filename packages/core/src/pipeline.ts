@@ -25,6 +25,8 @@ export interface PipelineResult {
   readonly files: FileSet | undefined;
   /** Present only when the definitions are valid. */
   readonly plan: WritePlan | undefined;
+  /** Every definition's value depends on its bytes alone (LoadedDefinitions.pure): the run may be recorded. */
+  readonly pure: boolean;
 }
 
 const SCHEMA_TYPES_GENERATOR = '@platform-gen/core (schema types)';
@@ -43,7 +45,7 @@ export async function runPipeline(root: string, generators: readonly Generator[]
     // Nothing to generate, but a secret in the repository is still reported with the rest (all errors at once).
     const secrets = secretScanIssues(await readRepoTexts(root, new Map()));
     const issues = [...validated.issues, ...secrets];
-    return { issues: await finish(root, issues), model: undefined, files: undefined, plan: undefined };
+    return { issues: await finish(root, issues), model: undefined, files: undefined, plan: undefined, pure: false };
   }
   const files = await generateFileSet(model, generators);
   const owns = allOwnedPrefixes(generators);
@@ -54,7 +56,8 @@ export async function runPipeline(root: string, generators: readonly Generator[]
   const repo = await buildRepoView(root, model, files, new Set(plan.remove), disk);
   const issues = [...validated.issues, ...plan.issues, ...repo.issues, ...checkInvariants(repo.view)];
   // Any error (an unowned file, a broken invariant) means the plan must not be applied.
-  return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan };
+  const pure = loaded.pure === true;
+  return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan, pure };
 }
 
 /** Every file the generators (and core's bookkeeping) produce for a valid model: pure, reads and writes nothing. */

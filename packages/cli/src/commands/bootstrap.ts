@@ -20,7 +20,8 @@ import { getLocalChartWarning, parseObjects, renderArgoCd } from '../bootstrap/r
 import { EXIT } from '../exit-codes.js';
 import { GENERATORS } from '../generators.js';
 import type { Io } from '../main.js';
-import { count, formatIssues } from '../report.js';
+import { count } from '../plural.js';
+import { formatIssues } from '../report.js';
 
 /** The root Application's folder and file (written by @platform-gen/argo-apps). */
 const ROOT_DIR = `${OUTPUT_DIRS.argoApps}root/`;

@@ -25,7 +25,8 @@ import { parseAllDocuments } from 'yaml';
 import { EXIT } from '../exit-codes.js';
 import { GENERATORS } from '../generators.js';
 import type { Io } from '../main.js';
-import { count, formatIssues } from '../report.js';
+import { count } from '../plural.js';
+import { formatIssues } from '../report.js';
 
 interface Definition {
   readonly file: string;

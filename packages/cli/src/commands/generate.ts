@@ -1,20 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  applyPlan,
-  deletedNamespaces,
-  deleteGuardIssues,
-  formatDrift,
-  hasErrors,
-  MANIFEST_FILE,
-  parseManifest,
-  runPipeline,
-} from '@platform-gen/core';
+/**
+ * `platform-gen generate [--check]`. A repository exactly as a consistent run left it (same files, same
+ * toolchain: run-record.ts) gets that run's answer at once; any other goes through the whole pipeline
+ * (generate-run.ts), which is imported only then.
+ */
+import { observeRepository, type RunRecord, readRunRecord } from '@platform-gen/core/run-record';
 import { EXIT } from '../exit-codes.js';
-import { GENERATORS } from '../generators.js';
 import { locked, needsLock } from '../locked.js';
 import type { Io } from '../main.js';
-import { count, formatIssues } from '../report.js';
+import { count } from '../plural.js';
 
 export interface GenerateOptions {
   readonly check: boolean;
@@ -23,54 +16,41 @@ export interface GenerateOptions {
 }
 
 export async function generateCommand(root: string, options: GenerateOptions, io: Io): Promise<number> {
-  // Writing holds the repository lock from planning to the last write; --check reads without it.
+  // Writing holds the repository lock from the first look to the last write, even when a record answers (a run
+  // that finds the lock taken refuses, whatever it would have done); --check reads without it.
   if (!options.check && needsLock(root)) {
     return locked(root, 'generate', io, () => generateCommand(root, options, io));
   }
-  const result = await runPipeline(root, GENERATORS);
-  if (hasErrors(result.issues) || result.plan === undefined || result.files === undefined) {
-    io.err(formatIssues(result.issues));
-    io.err('Nothing was written.\n');
-    return EXIT.invalid;
+  const seen = observeRepository(root);
+  if (seen.ok) {
+    const record = readRunRecord(root, seen.state);
+    if (record !== undefined) return replay(record, options, io);
   }
-  if (result.issues.length > 0) io.err(formatIssues(result.issues));
-  const { plan } = result;
+  const { runGenerate } = await import('./generate-run.js');
+  return runGenerate(root, options, io, seen.ok ? seen.state : undefined);
+}
 
+/** What the full run prints for a consistent repository, in the same order: warnings, notes, the summary. */
+function replay(record: RunRecord, options: GenerateOptions, io: Io): number {
+  if (record.warnings !== '') io.err(record.warnings);
   if (options.check) {
-    if (plan.drift.length === 0) {
-      io.out(`platform-gen: all ${count(result.files.size, 'generated file')} are up to date.\n`);
-      return EXIT.ok;
-    }
-    for (const drift of plan.drift) io.out(formatDrift(drift));
-    const kinds = (['changed', 'missing', 'orphan'] as const)
-      .map((kind) => [kind, plan.drift.filter((d) => d.kind === kind).length] as const)
-      .filter(([, n]) => n > 0)
-      .map(([kind, n]) => `${n} ${kind}`);
-    io.err(
-      `platform-gen: ${count(plan.drift.length, 'file')} differ from a fresh generation (${kinds.join(', ')}). Run: pnpm generate\n`,
-    );
-    return EXIT.invalid;
+    io.out(upToDate(record.files));
+    return EXIT.ok;
   }
-
-  const manifest = await readFile(join(root, MANIFEST_FILE), 'utf8').catch(() => '');
-  const deleted = deletedNamespaces(result.files, plan.remove, new Set(parseManifest(manifest)));
-  const refused = deleteGuardIssues(deleted, options.allowDelete ?? []);
-  if (refused.length > 0) {
-    io.err(formatIssues(refused));
-    io.err('Nothing was written.\n');
-    return EXIT.invalid;
-  }
-  for (const name of options.allowDelete ?? []) {
-    if (!deleted.some((d) => d.namespace === name)) {
-      io.err(`platform-gen: --allow-delete ${name}: this run deletes no namespace of that name; ignored.\n`);
-    }
-  }
-
-  await applyPlan(root, plan);
-  for (const file of plan.write) io.out(`  written   ${file.path}\n`);
-  for (const path of plan.remove) io.out(`  deleted   ${path}\n`);
-  io.out(
-    `platform-gen: ${count(plan.write.length, 'file')} written, ${plan.unchanged.length} unchanged, ${plan.remove.length} deleted.\n`,
-  );
+  // A consistent repository deletes nothing, so every --allow-delete is one the full run would ignore.
+  for (const name of options.allowDelete ?? []) io.err(ignoredAllowDelete(name));
+  io.out(written(0, record.files, 0));
   return EXIT.ok;
+}
+
+export function upToDate(files: number): string {
+  return `platform-gen: all ${count(files, 'generated file')} are up to date.\n`;
+}
+
+export function written(written: number, unchanged: number, deleted: number): string {
+  return `platform-gen: ${count(written, 'file')} written, ${unchanged} unchanged, ${deleted} deleted.\n`;
+}
+
+export function ignoredAllowDelete(name: string): string {
+  return `platform-gen: --allow-delete ${name}: this run deletes no namespace of that name; ignored.\n`;
 }

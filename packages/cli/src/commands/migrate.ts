@@ -8,7 +8,8 @@ import { EXIT } from '../exit-codes.js';
 import { locked, needsLock } from '../locked.js';
 import type { Io } from '../main.js';
 import type { MigrationOptions } from '../migrate/run.js';
-import { count, formatIssues } from '../report.js';
+import { count } from '../plural.js';
+import { formatIssues } from '../report.js';
 import { validateCommand } from './validate.js';
 
 export interface MigrateOptions extends MigrationOptions {

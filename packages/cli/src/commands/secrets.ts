@@ -9,7 +9,8 @@ import { authorityLedger, loadModel, type SealedStatus, sealedFilePath, sealedSt
 import { parse } from 'yaml';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../main.js';
-import { count, formatIssues } from '../report.js';
+import { count } from '../plural.js';
+import { formatIssues } from '../report.js';
 
 interface Row {
   readonly name: string;

@@ -2,7 +2,8 @@ import { hasErrors, runPipeline } from '@platform-gen/core';
 import { EXIT } from '../exit-codes.js';
 import { GENERATORS } from '../generators.js';
 import type { Io } from '../main.js';
-import { count, formatIssues } from '../report.js';
+import { count } from '../plural.js';
+import { formatIssues } from '../report.js';
 
 export async function validateCommand(root: string, io: Io): Promise<number> {
   const result = await runPipeline(root, GENERATORS);
