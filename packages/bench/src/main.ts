@@ -7,6 +7,7 @@
  * sums `node --cpu-prof` profiles by area of the pipeline; `dump <root> <file>`
  * and `floor <kind> <dump> <dir>` are the bench's own child processes.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, rmdir } from 'node:fs/promises';
 import { availableParallelism, cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,14 +22,20 @@ const BENCH_BIN = fileURLToPath(new URL('../bin/bench.js', import.meta.url));
 const OVERHEAD_N = 10;
 const MANIFEST_FILE = '.platform-gen/manifest.txt';
 
-const SCENARIOS = ['cold', 'noop', 'check', 'changed'] as const;
+const SCENARIOS = ['cold', 'noop', 'check', 'noop-full', 'check-full', 'changed'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const SCENARIO_LABEL: Record<Scenario, string> = {
   cold: 'cold generate (empty output)',
-  noop: 'no-op generate',
-  check: 'generate --check',
+  noop: 'no-op generate (run record present)',
+  check: 'generate --check (run record present)',
+  'noop-full': 'no-op generate, whole pipeline (no run record)',
+  'check-full': 'generate --check, whole pipeline (no run record)',
   changed: 'generate, one namespace changed',
 };
+/** Scenarios run with the run record off (core's run-record.ts): every cache but the record stays warm. */
+const WITHOUT_RECORD: ReadonlySet<Scenario> = new Set(['noop-full', 'check-full']);
+/** Scenarios that answer from the record: one unmeasured run first writes it (the cold run left none). */
+const FROM_RECORD: ReadonlySet<Scenario> = new Set(['noop', 'check']);
 
 /** After a run this long, the scenario's remaining runs are skipped (the median is of the runs made). */
 const SLOW_RUN_MS = 180_000;
@@ -88,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 const USAGE =
-  'usage: pnpm bench [N...] [--runs K] [--keep] [--dir <folder>] [--scenarios cold,noop,check,changed] [--no-floors]\n';
+  'usage: pnpm bench [N...] [--runs K] [--keep] [--dir <folder>] [--scenarios cold,noop,check,noop-full,check-full,changed] [--no-floors]\n';
 
 function parseOptions(argv: readonly string[]): Options {
   const sizes: number[] = [];
@@ -139,7 +146,8 @@ async function runBench(options: Options): Promise<number> {
       const runs = runsFor(n, options);
       log(`bench: N=${n}: writing ${n} namespaces`);
       const root = await createSyntheticRepo(n, parent);
-      const generate = (args: readonly string[]) => measureNode([CLI_BIN, ...args, '--root', root], { cwd: root });
+      const generate = (args: readonly string[], env: Readonly<Record<string, string>> = {}) =>
+        measureNode([CLI_BIN, ...args, '--root', root], { cwd: root, env });
       const scenarioRows = await runScenarios(n, root, runs, options.scenarios, generate, log);
       rows.push(...scenarioRows);
       if (options.floors) {
@@ -168,7 +176,7 @@ async function runScenarios(
   root: string,
   runs: number,
   scenarios: readonly Scenario[],
-  generate: (args: readonly string[]) => Promise<Measurement>,
+  generate: (args: readonly string[], env?: Readonly<Record<string, string>>) => Promise<Measurement>,
   log: (text: string) => void,
 ): Promise<Row[]> {
   const rows: Row[] = [];
@@ -180,12 +188,17 @@ async function runScenarios(
     const rssKb: number[] = [];
     const cpuMs: number[] = [];
     let note: string | undefined;
+    const args = scenario === 'check' || scenario === 'check-full' ? ['generate', '--check'] : ['generate'];
+    const env = WITHOUT_RECORD.has(scenario) ? { PLATFORM_GEN_RUN_RECORD: '0' } : {};
+    if (FROM_RECORD.has(scenario)) await expectOk(await generate(args, env), `${scenario}: the run that records`);
     for (let r = 0; r < runs; r++) {
       if (scenario === 'cold') await removeGenerated(root);
       if (scenario === 'changed') await writeSecretsDefinition(root, Math.floor(n / 2), ++variant);
-      const m = await generate(scenario === 'check' ? ['generate', '--check'] : ['generate']);
+      // Each run starts with nothing left to flush from the one before (the file system's write-back is not its cost).
+      flushDisk();
+      const m = await generate(args, env);
       await expectOk(m, `${scenario} generate at N=${n}`);
-      if (scenario === 'noop' && !/ 0 files written/.test(m.outTail))
+      if ((scenario === 'noop' || scenario === 'noop-full') && !/ 0 files written/.test(m.outTail))
         throw new Error(`no-op generate wrote files:\n${m.outTail}`);
       wallMs.push(m.wallMs);
       if (m.maxRssKb !== undefined) rssKb.push(m.maxRssKb);
@@ -209,6 +222,18 @@ async function runScenarios(
   return rows;
 }
 
+interface FloorRuns {
+  readonly wallMs: number[];
+  readonly rssKb: number[];
+  readonly cpuMs: number[];
+  readonly serializeMs: number[];
+  last: FloorResult | undefined;
+}
+
+function emptyFloorRuns(): FloorRuns {
+  return { wallMs: [], rssKb: [], cpuMs: [], serializeMs: [], last: undefined };
+}
+
 async function runFloors(
   n: number,
   root: string,
@@ -220,25 +245,29 @@ async function runFloors(
   await expectOk(await measureNode([BENCH_BIN, 'dump', root, dump], { cwd: WORKSPACE_ROOT }), 'dumping the objects');
   const rows: Row[] = [];
   try {
-    for (const kind of ['json', 'yaml'] as const) {
-      const wallMs: number[] = [];
-      const rssKb: number[] = [];
-      const cpuMs: number[] = [];
-      const serializeMs: number[] = [];
-      let last: FloorResult | undefined;
-      for (let r = 0; r < runs; r++) {
+    const kinds = ['json', 'yaml'] as const;
+    const made: Record<FloorKind, FloorRuns> = { json: emptyFloorRuns(), yaml: emptyFloorRuns() };
+    // The kinds alternate run by run, and each run starts flushed, so neither floor pays for the other's writes.
+    for (let r = 0; r < runs; r++) {
+      for (const kind of kinds) {
+        const got = made[kind];
         const out = join(parent, `floor-${kind}-n${n}`);
         await rm(out, { recursive: true, force: true });
+        flushDisk();
         const m = await measureNode([BENCH_BIN, 'floor', kind, dump, out], { cwd: WORKSPACE_ROOT });
         await expectOk(m, `the ${kind} floor`);
         await rm(out, { recursive: true, force: true });
-        last = JSON.parse(m.outTail.trim().split('\n').pop() ?? '{}') as FloorResult;
-        wallMs.push(last.totalMs);
-        cpuMs.push(last.cpuMs);
-        serializeMs.push(last.serializeMs);
-        if (m.maxRssKb !== undefined) rssKb.push(m.maxRssKb);
+        const last = JSON.parse(m.outTail.trim().split('\n').pop() ?? '{}') as FloorResult;
+        got.last = last;
+        got.wallMs.push(last.totalMs);
+        got.cpuMs.push(last.cpuMs);
+        got.serializeMs.push(last.serializeMs);
+        if (m.maxRssKb !== undefined) got.rssKb.push(m.maxRssKb);
         log(`bench: N=${n} ${kind} floor run ${r + 1}/${runs}: ${seconds(last.totalMs)} s, ${mb(m.maxRssKb)} MB`);
       }
+    }
+    for (const kind of kinds) {
+      const { wallMs, rssKb, cpuMs, serializeMs, last } = made[kind];
       const note =
         last === undefined
           ? undefined
@@ -269,6 +298,8 @@ async function measurePnpmOverhead(
   const viaPnpm: number[] = [];
   const start: number[] = [];
   await expectOk(await generate(['generate']), 'generate');
+  // Once more, so the run record exists for every measured run, direct and through pnpm alike.
+  await expectOk(await generate(['generate', '--check']), 'generate --check (records)');
   for (let r = 0; r < runs; r++) {
     const m = await generate(['generate', '--check']);
     await expectOk(m, 'generate --check');
@@ -296,6 +327,11 @@ async function removeGenerated(root: string): Promise<void> {
   for (const dir of [...dirs].sort((a, b) => b.split('/').length - a.split('/').length)) {
     await rmdir(join(root, dir)).catch(() => undefined);
   }
+}
+
+/** Writes every dirty page to disk (`sync`), so the next measured run does not pay for what came before it. */
+function flushDisk(): void {
+  spawnSync('sync', [], { stdio: 'ignore' });
 }
 
 async function expectOk(m: Measurement, what: string): Promise<void> {
@@ -397,7 +433,7 @@ function checkGoals(rows: readonly Row[]): string[] {
     );
     goals.push(`${verdict(rss <= 2)} N=10000 cold generate peak memory ≤ 2× the floor's: ${rss.toFixed(1)}×`);
   } else goals.push('n/a N=10000 cold generate against the JSON floor: not measured in this run');
-  for (const kind of ['noop', 'check', 'changed'] as const) {
+  for (const kind of ['noop', 'check', 'noop-full', 'check-full', 'changed'] as const) {
     const row = get(1000, kind);
     if (row === undefined) goals.push(`n/a N=1000 ${SCENARIO_LABEL[kind]} ≤ 1 s: not measured in this run`);
     else

@@ -26,7 +26,7 @@ export interface Measurement {
 /** Runs `node [--import max-rss] ...args`; measures wall time and peak memory. */
 export async function measureNode(
   args: readonly string[],
-  options: { cwd: string; nodeOptions?: readonly string[] },
+  options: { cwd: string; nodeOptions?: readonly string[]; env?: Readonly<Record<string, string>> },
 ): Promise<Measurement> {
   const scratch = await mkdtemp(join(tmpdir(), 'platform-gen-bench-rss-'));
   const rssFile = join(scratch, 'max-rss');
@@ -34,7 +34,8 @@ export async function measureNode(
     const result = await measureCommand(
       process.execPath,
       [...(options.nodeOptions ?? []), '--import', MAX_RSS_PRELOAD, ...args],
-      { cwd: options.cwd, env: { PLATFORM_GEN_BENCH_RSS_FILE: rssFile } },
+      // Not a PLATFORM_GEN_ variable: those are part of the run record's key (run-record.ts), and this one differs per run.
+      { cwd: options.cwd, env: { ...options.env, BENCH_MAX_RSS_FILE: rssFile } },
     );
     const text = await readFile(rssFile, 'utf8').catch(() => undefined);
     if (text === undefined) return result;

@@ -121,6 +121,10 @@ describe('observeRepository: the tree a run starts from', () => {
       ok: false,
       reason: 'caching is off',
     });
+    expect(observeRepository(root, { ...env, PLATFORM_GEN_RUN_RECORD: '0' })).toEqual({
+      ok: false,
+      reason: 'the run record is off',
+    });
   });
 
   it('keys the record by the repository and every PLATFORM_GEN_ setting', () => {

@@ -20,7 +20,8 @@
  *   one edited a file while it ran).
  *
  * The record lives in `runs/` under the cache base (cache-files.ts; `PLATFORM_GEN_CACHE=0` turns it off) and
- * is one small file per repository. A missing, unreadable or corrupt record is a miss, never an error.
+ * is one small file per repository; `PLATFORM_GEN_RUN_RECORD=0` turns only the record off. A missing,
+ * unreadable or corrupt record is a miss, never an error.
  */
 import { createHash } from 'node:crypto';
 import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
@@ -30,6 +31,8 @@ import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 import { readBytes } from './read-bytes.js';
 
 export const RUN_RECORD_SUBDIR = 'runs';
+/** `PLATFORM_GEN_RUN_RECORD=0` turns the record off (every run goes through the pipeline), other caches stay on. */
+export const RUN_RECORD_ENV = 'PLATFORM_GEN_RUN_RECORD';
 /** Part of every key: bump it when what a record means or holds changes. */
 const FORMAT = 'platform-gen run record 1';
 /** The repository lock (repo-lock.ts): present while a writing command runs, never an input. */
@@ -76,6 +79,7 @@ let toolchain: Hashed | undefined;
 export function observeRepository(root: string, env: NodeJS.ProcessEnv = process.env): Observation {
   const base = getCacheBase(root, env);
   if (base === undefined) return { ok: false, reason: 'caching is off' };
+  if (env[RUN_RECORD_ENV] === '0') return { ok: false, reason: 'the run record is off' };
   toolchain ??= hashToolchain(WORKSPACE);
   if (!toolchain.ok) return toolchain;
   let real: string;
