@@ -3,9 +3,10 @@
  * the only parts of core that touch the disk; everything after loading is pure.
  *
  * Layout: `platform/platform.ts` and `namespaces/<name>/{namespace,secrets}.ts`, each with
- * `export default defineX({...})`. The files are imported in a worker thread (_load-worker.ts), bounded in time;
- * what a file loaded to is cached by its bytes (definition-cache.ts) when its text passes the rule of
- * cacheable-source.ts, and when every file is in the cache no thread is started.
+ * `export default defineX({...})`. A file whose text passes the rule of cacheable-source.ts (literals and the
+ * define functions only) is imported in this thread, and what it loaded to is cached by its bytes
+ * (definition-cache.ts); every other file is imported in a worker thread (_load-worker.ts), bounded in time.
+ * When no such file is to be imported, no thread is started.
  */
 import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -29,6 +30,7 @@ import {
   writeDefinitionPack,
 } from './definition-cache.js';
 import { type Issue, issue, quote } from './issues.js';
+import { loadDefinitionModule } from './load-module.js';
 import { explainDnsLabel } from './names.js';
 import { readBytes } from './read-bytes.js';
 import { prepareSchemaValidators } from './schema-validate.js';
@@ -318,15 +320,16 @@ async function importDefinitions(
     } else rest.push({ ...p, absolute });
   }
 
-  const misses = [...pure, ...rest];
   let stop: Issue | undefined;
-  if (misses.length > 0) {
-    const timeoutMs = options.timeoutMs ?? timeoutFromEnv();
-    const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_LOAD_CONCURRENCY));
-    const settings = { concurrency, timeoutMs, prepareValidators };
-    stop = await importInWorker(root, misses, pure.length, settings, { results, failures });
-    stats.imported += misses.length;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_LOAD_CONCURRENCY));
+  // Pure files first, in this thread: nothing another definition does can reach them (the rest run in a thread
+  // of their own), and one edited file costs no thread start.
+  if (pure.length > 0) await importInProcess(pure, concurrency, { results, failures });
+  if (rest.length > 0) {
+    const settings = { concurrency, timeoutMs: options.timeoutMs ?? timeoutFromEnv(), prepareValidators };
+    stop = await importInWorker(root, rest, 0, settings, { results, failures });
   } else prepareValidators();
+  stats.imported += pure.length + rest.length;
   if (cache !== undefined) {
     const stored = await storeLoads(cache.dir, pure, results);
     packed.push(...stored);
@@ -431,6 +434,33 @@ interface RunSettings {
 interface RunOutput {
   readonly results: Map<string, CachedLoad>;
   readonly failures: Map<string, { message: string; stack: string }>;
+}
+
+/**
+ * Imports files that cacheable-source.ts proved pure in this thread, `concurrency` at a time. Such a file can
+ * evaluate only literals and the define functions of core, so it cannot loop, wait, exit or touch this thread's
+ * globals: the loader thread's isolation and time limit are not needed for it. Each import's URL carries the
+ * file's cache key, so a file edited between two loads in one process is imported again, never served from
+ * the module cache.
+ */
+async function importInProcess(
+  files: readonly MissedFile[],
+  concurrency: number,
+  { results, failures }: RunOutput,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const { file, absolute, kind, store } = files[next++] as MissedFile;
+      const url = `${pathToFileURL(absolute).href}?content=${store?.key ?? ''}`;
+      const loaded = await loadDefinitionModule(file, url, kind);
+      // Stored exactly as runWorker stores the thread's messages.
+      if (loaded.type === 'import-failed') failures.set(file, { message: loaded.message, stack: loaded.stack });
+      else
+        results.set(file, loaded.issues.length === 0 ? { data: loaded.data, issues: [] } : { issues: loaded.issues });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, lane));
 }
 
 async function importInWorker(
