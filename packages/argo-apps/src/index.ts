@@ -1,4 +1,11 @@
-import { type Artifact, componentList, type Generator, OUTPUT_DIRS, yamlArtifact } from '@platform-gen/core';
+import {
+  type Artifact,
+  componentList,
+  type Generator,
+  OUTPUT_DIRS,
+  oncePerModel,
+  yamlArtifact,
+} from '@platform-gen/core';
 import {
   appOfApps,
   componentApplication,
@@ -22,7 +29,7 @@ export { phaseOfWave, waveOf } from './waves.js';
 export const argoAppsGenerator: Generator = {
   name: '@platform-gen/argo-apps',
   owns: [OUTPUT_DIRS.argoApps, DIAGRAM_PATH],
-  generate(model) {
+  generate: oncePerModel((model) => {
     const source = model.platformFile;
     const artifacts: Artifact[] = [
       yamlArtifact(`${ROOT_DIR}root.yaml`, source, [rootApplication(model)]),
@@ -53,7 +60,7 @@ export const argoAppsGenerator: Generator = {
     }
     artifacts.push(diagramArtifact(treeNodes(artifacts), source));
     return artifacts;
-  },
+  }),
 };
 
 /** The diagram's nodes, read back from the Application objects just built. */
@@ -75,7 +82,11 @@ function treeNodes(artifacts: readonly Artifact[]): TreeNode[] {
   for (const artifact of artifacts) {
     const dir = artifact.path.slice(0, artifact.path.lastIndexOf('/'));
     for (const doc of (artifact.documents ?? []) as ApplicationDocument[]) {
-      if (doc.kind === 'Application') dirs.set(dir, [...(dirs.get(dir) ?? []), String(doc.metadata.name)]);
+      if (doc.kind !== 'Application') continue;
+      // Appended in place: copying the list per Application was quadratic in the Applications of one folder.
+      const names = dirs.get(dir);
+      if (names === undefined) dirs.set(dir, [String(doc.metadata.name)]);
+      else names.push(String(doc.metadata.name));
     }
   }
   return apps.map((app) => {

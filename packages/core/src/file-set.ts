@@ -38,6 +38,25 @@ export interface Generator {
   readonly schemaTypes?: readonly SchemaTypes[];
 }
 
+/**
+ * A generator's `generate` that runs once per model object: the docs read back the Argo CD and Vault generators'
+ * objects (the access matrix), and generating them a second time cost about a second at 10,000 namespaces.
+ * Artifacts are never changed after they are made, so the same ones can be handed to every reader.
+ */
+export function oncePerModel(
+  generate: (model: PlatformModel) => readonly Artifact[],
+): (model: PlatformModel) => readonly Artifact[] {
+  const made = new WeakMap<PlatformModel, readonly Artifact[]>();
+  return (model) => {
+    let artifacts = made.get(model);
+    if (artifacts === undefined) {
+      artifacts = generate(model);
+      made.set(model, artifacts);
+    }
+    return artifacts;
+  };
+}
+
 /** One file of the FileSet: final bytes, with header. */
 export interface OutputFile {
   readonly path: string;

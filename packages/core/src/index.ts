@@ -83,6 +83,7 @@ export {
   isSafeOutputPath,
   mergeOutputs,
   type OutputFile,
+  oncePerModel,
   renderFile,
   type SchemaTypes,
   yamlArtifact,

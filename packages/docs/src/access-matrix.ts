@@ -37,7 +37,8 @@ interface ProjectRole {
   readonly role: string;
   readonly groups: readonly string[];
   readonly policies: readonly string[];
-  readonly destinations: readonly string[];
+  /** A Set: a team's project lists every namespace of the team, and each namespace's row looks itself up. */
+  readonly destinations: ReadonlySet<string>;
 }
 
 function projectRoles(model: PlatformModel): ProjectRole[] {
@@ -50,7 +51,7 @@ function projectRoles(model: PlatformModel): ProjectRole[] {
       role: String(role.name),
       groups: (role.groups as string[] | undefined) ?? [],
       policies: (role.policies as string[] | undefined) ?? [],
-      destinations: (spec.destinations ?? []).map((d) => d.namespace),
+      destinations: new Set((spec.destinations ?? []).map((d) => d.namespace)),
     }));
   });
 }
@@ -87,7 +88,8 @@ interface GrafanaView {
   readonly allowedGroups: readonly string[];
   readonly roleMapping: string;
   /** Datasource name → Loki tenants it queries. */
-  readonly lokiTenants: ReadonlyMap<string, readonly string[]>;
+  /** Tenants each Loki datasource reads (a Set: a team's datasource lists every namespace of the team). */
+  readonly lokiTenants: ReadonlyMap<string, ReadonlySet<string>>;
   /** Team → its Grafana organization's Loki datasource (absent: no namespaces, no datasource). */
   readonly teamOrgs: ReadonlyMap<string, string | undefined>;
   readonly orgMapping: string;
@@ -97,10 +99,10 @@ function grafanaView(model: PlatformModel): GrafanaView {
   const values = grafanaValues(model) as unknown as Doc;
   const oauth = ((values['grafana.ini'] as Doc | undefined)?.['auth.generic_oauth'] ?? {}) as Doc;
   // A team's Loki datasource lives in the team's own organization; the platform's two in Main Org.
-  const lokiTenants = new Map<string, string[]>();
+  const lokiTenants = new Map<string, Set<string>>();
   for (const source of lokiDatasources(model)) {
     const header = source.secureJsonData?.httpHeaderValue1;
-    lokiTenants.set(source.name, typeof header === 'string' ? header.split('|') : []);
+    lokiTenants.set(source.name, new Set(typeof header === 'string' ? header.split('|') : []));
   }
   return {
     allowedGroups: String(oauth.allowed_groups ?? '')
@@ -178,7 +180,7 @@ export function accessMatrixMarkdown(model: PlatformModel): string {
     const team = teamOf.get(ns.definition.team);
     const group = team?.group ?? '';
     const argo = roles
-      .filter((r) => r.groups.includes(group) && r.destinations.includes(ns.name))
+      .filter((r) => r.groups.includes(group) && r.destinations.has(ns.name))
       .map((r) => {
         const rights = [
           ...new Set(
@@ -198,7 +200,7 @@ export function accessMatrixMarkdown(model: PlatformModel): string {
     const teamName = ns.definition.team;
     const teamDatasource = grafana.teamOrgs.get(teamName);
     const loki = [...grafana.lokiTenants.entries()]
-      .filter(([name, tenants]) => tenants.includes(ns.name) && name !== teamDatasource)
+      .filter(([name, tenants]) => tenants.has(ns.name) && name !== teamDatasource)
       .map(([name]) => `Main Org. datasource ${markdownCode(name)} (admins, auditors)`);
     const grafanaCell = [
       grafana.allowedGroups.includes(group) ? `${group} signs in` : `${group} cannot sign in`,

@@ -1,4 +1,4 @@
-import { type Generator, OUTPUT_DIRS, platformEsoPaths } from '@platform-gen/core';
+import { type Generator, OUTPUT_DIRS, oncePerModel, platformEsoPaths } from '@platform-gen/core';
 import { applierArtifacts, policyFile, roleFile } from './applier.js';
 import { esoPolicy, platformEsoPolicy, platformPolicies } from './policies.js';
 import { configurerRole, esoRole, esoRoleFor } from './roles.js';
@@ -16,7 +16,7 @@ export {
 export const vaultConfigGenerator: Generator = {
   name: '@platform-gen/vault-config',
   owns: [OUTPUT_DIRS.vaultConfig],
-  generate(model) {
+  generate: oncePerModel((model) => {
     const served = platformEsoPaths(model.platform);
     const policies = [
       ...platformPolicies(model),
@@ -29,5 +29,5 @@ export const vaultConfigGenerator: Generator = {
       ...model.namespaces.map((ns) => esoRole(model, ns)),
     ];
     return [...policies.map(policyFile), ...roles.map(roleFile), ...applierArtifacts({ model, policies, roles })];
-  },
+  }),
 };
