@@ -454,8 +454,8 @@ class AtomicWriter {
   }
 }
 
-/** How many files are staged, flushed and renamed together: a flush per batch, and a small staging folder. */
-const STAGING_BATCH = 512;
+/** How many files are staged, flushed and renamed together: a flush per batch (each `sync -f` costs a process start), and a bounded staging folder. */
+const STAGING_BATCH = 2048;
 
 /** Fewer files or folders than this are flushed one by one (fdatasync, fsync); more, by one syncfs per file system. */
 const FLUSH_ONE_BY_ONE_BELOW = 16;
