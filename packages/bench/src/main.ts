@@ -55,6 +55,7 @@ interface Row {
   readonly wallMs: readonly number[];
   readonly rssKb: readonly number[];
   readonly cpuMs: readonly number[];
+  readonly userMs: readonly number[];
   readonly kind: 'floor' | Scenario;
   readonly note?: string;
 }
@@ -188,6 +189,7 @@ async function runScenarios(
     const wallMs: number[] = [];
     const rssKb: number[] = [];
     const cpuMs: number[] = [];
+    const userMs: number[] = [];
     let note: string | undefined;
     const args = scenario === 'check' || scenario === 'check-full' ? ['generate', '--check'] : ['generate'];
     const env = WITHOUT_RECORD.has(scenario) ? { PLATFORM_GEN_RUN_RECORD: '0' } : {};
@@ -204,6 +206,7 @@ async function runScenarios(
       wallMs.push(m.wallMs);
       if (m.maxRssKb !== undefined) rssKb.push(m.maxRssKb);
       if (m.cpuMs !== undefined) cpuMs.push(m.cpuMs);
+      if (m.userMs !== undefined) userMs.push(m.userMs);
       log(
         `bench: N=${n} ${scenario} run ${r + 1}/${runs}: ${seconds(m.wallMs)} s wall, ${seconds(m.cpuMs ?? Number.NaN)} s CPU, ${mb(m.maxRssKb)} MB`,
       );
@@ -212,7 +215,16 @@ async function runScenarios(
         break;
       }
     }
-    rows.push({ n, label: SCENARIO_LABEL[scenario], kind: scenario, wallMs, rssKb, cpuMs, ...(note ? { note } : {}) });
+    rows.push({
+      n,
+      label: SCENARIO_LABEL[scenario],
+      kind: scenario,
+      wallMs,
+      rssKb,
+      cpuMs,
+      userMs,
+      ...(note ? { note } : {}),
+    });
   }
   // Leave the repository generated and matching its definitions (the changed namespace back to variant 0).
   if (scenarios.includes('changed')) {
@@ -227,12 +239,13 @@ interface FloorRuns {
   readonly wallMs: number[];
   readonly rssKb: number[];
   readonly cpuMs: number[];
+  readonly userMs: number[];
   readonly serializeMs: number[];
   last: FloorResult | undefined;
 }
 
 function emptyFloorRuns(): FloorRuns {
-  return { wallMs: [], rssKb: [], cpuMs: [], serializeMs: [], last: undefined };
+  return { wallMs: [], rssKb: [], cpuMs: [], userMs: [], serializeMs: [], last: undefined };
 }
 
 async function runFloors(
@@ -272,13 +285,14 @@ async function runFloors(
         got.last = last;
         got.wallMs.push(last.totalMs);
         got.cpuMs.push(last.cpuMs);
+        got.userMs.push(last.userMs);
         got.serializeMs.push(last.serializeMs);
         if (m.maxRssKb !== undefined) got.rssKb.push(m.maxRssKb);
         log(`bench: N=${n} ${kind} floor run ${r + 1}/${runs}: ${seconds(last.totalMs)} s, ${mb(m.maxRssKb)} MB`);
       }
     }
     for (const kind of kinds) {
-      const { wallMs, rssKb, cpuMs, serializeMs, last } = made[kind];
+      const { wallMs, rssKb, cpuMs, userMs, serializeMs, last } = made[kind];
       const note =
         last === undefined
           ? undefined
@@ -290,6 +304,7 @@ async function runFloors(
         wallMs,
         rssKb,
         cpuMs,
+        userMs,
         ...(note === undefined ? {} : { note }),
       });
     }
@@ -383,14 +398,14 @@ function formatReport(
     'Wall: median over the runs, of the platform-gen process with its start (spawn to exit); the floors are timed in-process.',
   );
   lines.push(
-    "CPU: user + system time of the same (steadier than wall on a busy machine). RSS: the processes' peak resident set.",
+    "CPU: user + system time of the same (steadier than wall on a busy machine); user CPU: the process's own work, without the kernel's file-system work, which the disk's state changes most. RSS: the processes' peak resident set.",
   );
   lines.push("×JSON, ×YAML: ratio to that N's floor of the same measure.");
   lines.push('');
   lines.push(
-    '| N | what | runs | wall (s) | min–max (s) | CPU (s) | peak RSS (MB) | ×JSON wall | ×YAML wall | ×JSON CPU | ×JSON RSS | note |',
+    '| N | what | runs | wall (s) | min–max (s) | CPU (s) | user CPU (s) | peak RSS (MB) | ×JSON wall | ×YAML wall | ×JSON CPU | ×JSON user | ×JSON RSS | note |',
   );
-  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const floorOf = (n: number, label: string) =>
     rows.find((r) => r.n === n && r.kind === 'floor' && r.label.includes(label));
   const ratio = (a: number, b: readonly number[] | undefined) => {
@@ -402,6 +417,7 @@ function formatReport(
     const yaml = floorOf(row.n, 'YAML');
     const wall = median(row.wallMs);
     const cpu = median(row.cpuMs);
+    const user = median(row.userMs);
     const rss = median(row.rssKb);
     const cells = [
       String(row.n),
@@ -410,10 +426,12 @@ function formatReport(
       seconds(wall),
       `${seconds(Math.min(...row.wallMs))}–${seconds(Math.max(...row.wallMs))}`,
       seconds(cpu),
+      seconds(user),
       mb(Number.isFinite(rss) ? rss : undefined),
       ratio(wall, json?.wallMs),
       ratio(wall, yaml?.wallMs),
       ratio(cpu, json?.cpuMs),
+      ratio(user, json?.userMs),
       ratio(rss, json?.rssKb),
       row.note ?? '',
     ];
@@ -441,9 +459,10 @@ function checkGoals(rows: readonly Row[]): string[] {
   if (cold10k !== undefined && json10k !== undefined) {
     const time = median(cold10k.wallMs) / median(json10k.wallMs);
     const cpu = median(cold10k.cpuMs) / median(json10k.cpuMs);
+    const user = median(cold10k.userMs) / median(json10k.userMs);
     const rss = median(cold10k.rssKb) / median(json10k.rssKb);
     goals.push(
-      `${verdict(time <= 2)} N=10000 cold generate ≤ 2× the JSON floor: ${time.toFixed(1)}× wall (${cpu.toFixed(1)}× CPU)`,
+      `${verdict(time <= 2)} N=10000 cold generate ≤ 2× the JSON floor: ${time.toFixed(1)}× wall (${cpu.toFixed(1)}× CPU, ${user.toFixed(1)}× user CPU)`,
     );
     goals.push(`${verdict(rss <= 2)} N=10000 cold generate peak memory ≤ 2× the floor's: ${rss.toFixed(1)}×`);
   } else goals.push('n/a N=10000 cold generate against the JSON floor: not measured in this run');

@@ -18,6 +18,8 @@ export interface Measurement {
   readonly maxRssKb: number | undefined;
   /** User plus system CPU time of the process in milliseconds; undefined when it could not report it. */
   readonly cpuMs: number | undefined;
+  /** User CPU time alone (the process's own work, not the kernel's file-system work), in milliseconds. */
+  readonly userMs?: number | undefined;
   readonly code: number;
   readonly outTail: string;
   readonly errTail: string;
@@ -40,7 +42,7 @@ export async function measureNode(
     const text = await readFile(rssFile, 'utf8').catch(() => undefined);
     if (text === undefined) return result;
     const usage = JSON.parse(text) as { maxRss: number; user: number; system: number };
-    return { ...result, maxRssKb: usage.maxRss, cpuMs: (usage.user + usage.system) / 1000 };
+    return { ...result, maxRssKb: usage.maxRss, cpuMs: (usage.user + usage.system) / 1000, userMs: usage.user / 1000 };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
