@@ -5,10 +5,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { observeRepository, recordFile } from '@platform-gen/core/run-record';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTempRepo, removeTempRepos, type TempRepo } from './temp-repo.js';
 
-afterEach(removeTempRepos);
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await removeTempRepos();
+});
 
 const GENERATED = 'kubernetes/namespaces/payments-api/namespace.yaml';
 const DEFINITION = 'namespaces/payments-api/namespace.ts';
@@ -41,8 +44,12 @@ describe('the run record', () => {
     expect(recordNow(repo).text, 'a consistent --check records').toBeDefined();
     expect(await repo.runBinary(['generate', '--check'])).toEqual(full);
 
+    // The whole pipeline's generate (the record turned off for this run only), against the record's answer.
+    vi.stubEnv('PLATFORM_GEN_RUN_RECORD', '0');
     const fullGenerate = await repo.runBinary(['generate']);
+    vi.unstubAllEnvs();
     expect(fullGenerate.out).toMatch(/^platform-gen: 0 files written, \d+ unchanged, 0 deleted\.\n$/);
+    expect(await repo.runBinary(['generate'])).toEqual(fullGenerate);
     markRecord(repo);
     const replayed = await repo.runBinary(['generate']);
     expect(replayed).toEqual({ ...fullGenerate, err: 'FROM THE RECORD\n' });
