@@ -239,6 +239,29 @@ describe('loadDefinitions: several imports at once', () => {
     expect(eight).toEqual(one);
   });
 
+  it('reports two definitions importing each other the same way on every load, as one at a time does', async () => {
+    const repo = await exampleRepo();
+    const batch = 'namespaces/payments-batch/namespace.ts';
+    await repo.write(NS, NAMESPACE_TEXT('batch.description', "import batch from '../payments-batch/namespace.ts';"));
+    await repo.write(
+      batch,
+      [
+        "import { defineNamespace } from '@platform-gen/core';",
+        "import api from '../payments-api/namespace.ts';",
+        "export default defineNamespace({ name: 'payments-batch', team: api.team, vault: { approvedPrefixes: ['payments/batch'] } });",
+        '',
+      ].join('\n'),
+    );
+    const one = (await loadDefinitions(repo.root, { concurrency: 1 })).issues;
+    expect(one.map((i) => [i.code, i.file])).toEqual([
+      ['E_DEF_LOAD', NS],
+      ['E_DEF_LOAD', batch],
+    ]);
+    for (let run = 0; run < 3; run++) {
+      expect((await loadDefinitions(repo.root, { concurrency: 8 })).issues, `load ${run + 1}`).toEqual(one);
+    }
+  });
+
   it('names the file that loops forever when several were loading at once (imported again one at a time)', async () => {
     const repo = await exampleRepo();
     const looping = 'namespaces/payments-batch/namespace.ts';

@@ -473,7 +473,15 @@ async function importInWorker(
   const { timeoutMs } = settings;
   const { results, failures } = output;
   const first = await runWorker(misses, barrier, settings, output);
-  if (first.stop === undefined) return undefined;
+  if (first.stop === undefined) {
+    // Files imported side by side can fail differently from run to run (two definitions importing each other
+    // fail where whichever was evaluated first breaks): the failed ones are imported again one at a time, in
+    // load order, in a fresh thread, so the report is the same on every run.
+    const failed = misses.filter((m) => failures.has(m.file));
+    if (failed.length === 0 || settings.concurrency === 1 || misses.length === 1) return undefined;
+    for (const m of failed) failures.delete(m.file);
+    return importInWorker(root, failed, 0, { concurrency: 1, timeoutMs: settings.timeoutMs }, output);
+  }
   let run = first;
   let stop = first.stop;
   let culprit = stop.kind === 'error' ? blame(root, stop.error, misses) : undefined;
