@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, WorkerInput } from './_load-protocol.js';
 import { loadDefinitionModule } from './load-module.js';
+import { mapLimited } from './map-limited.js';
 
 const port = parentPort;
 if (port === null) throw new Error('_load-worker.ts runs only as a worker thread');
@@ -21,14 +22,7 @@ const input = workerData as WorkerInput;
 
 /** Imports files[from, to) with at most `concurrency` in flight; each result is posted as it settles. */
 async function loadRange(from: number, to: number): Promise<void> {
-  let next = from;
-  const lane = async () => {
-    while (next < to) {
-      const item = input.files[next++];
-      if (item !== undefined) await load(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, to - from)) }, lane));
+  await mapLimited(input.files.slice(from, to), Math.max(1, input.concurrency), load);
 }
 
 const barrier = Math.min(Math.max(input.barrier, 0), input.files.length);

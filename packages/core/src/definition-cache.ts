@@ -13,16 +13,7 @@
  * `PLATFORM_GEN_CACHE_DIR`; none when `PLATFORM_GEN_CACHE=0` (beside the render cache, same switches).
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  futimesSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-} from 'node:fs';
+import { closeSync, fstatSync, futimesSync, openSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -30,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 import type { DefinitionKind } from './define.js';
 import type { Issue } from './issues.js';
+import { findCorePackage, findUp } from './resolve-core.js';
 
 /** Part of every key: bump it when the loader changes what it stores or how a file is loaded. */
 const KEY_FORMAT = 'platform-gen definition cache 1';
@@ -128,37 +120,11 @@ export function getToolchainIdentity(root: string, cwd: string = process.cwd()):
   return { ok: true, hash: hash.digest('hex') };
 }
 
-/**
- * The folder of the `@platform-gen/core` an ES module in the repository imports: the first
- * node_modules/@platform-gen/core from the root up, links resolved (as the ES module loader does; it ignores
- * NODE_PATH, which pnpm sets and require.resolve would follow).
- */
-function findCorePackage(root: string): string | undefined {
-  const found = findUp(root, join('node_modules', '@platform-gen', 'core', 'package.json'));
-  if (found === undefined) return undefined;
-  try {
-    return realpathSync(dirname(found));
-  } catch {
-    return undefined;
-  }
-}
-
 /** The tsconfig.json tsx uses: `TSX_TSCONFIG_PATH`, else the nearest one from the working folder up. */
 function findTsconfig(cwd: string): string | undefined {
   const configured = process.env.TSX_TSCONFIG_PATH;
   if (configured !== undefined && configured !== '') return join(cwd, configured);
   return findUp(cwd, 'tsconfig.json');
-}
-
-function findUp(from: string, name: string): string | undefined {
-  let dir = from;
-  for (;;) {
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /**

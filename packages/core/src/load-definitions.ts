@@ -31,6 +31,7 @@ import {
 } from './definition-cache.js';
 import { type Issue, issue, quote } from './issues.js';
 import { loadDefinitionModule } from './load-module.js';
+import { mapLimited } from './map-limited.js';
 import { explainDnsLabel } from './names.js';
 import { readBytes } from './read-bytes.js';
 import { prepareSchemaValidators } from './schema-validate.js';
@@ -448,19 +449,13 @@ async function importInProcess(
   concurrency: number,
   { results, failures }: RunOutput,
 ): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < files.length) {
-      const { file, absolute, kind, store } = files[next++] as MissedFile;
-      const url = `${pathToFileURL(absolute).href}?content=${store?.key ?? ''}`;
-      const loaded = await loadDefinitionModule(file, url, kind);
-      // Stored exactly as runWorker stores the thread's messages.
-      if (loaded.type === 'import-failed') failures.set(file, { message: loaded.message, stack: loaded.stack });
-      else
-        results.set(file, loaded.issues.length === 0 ? { data: loaded.data, issues: [] } : { issues: loaded.issues });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, lane));
+  await mapLimited(files, concurrency, async ({ file, absolute, kind, store }) => {
+    const url = `${pathToFileURL(absolute).href}?content=${store?.key ?? ''}`;
+    const loaded = await loadDefinitionModule(file, url, kind);
+    // Stored exactly as runWorker stores the thread's messages.
+    if (loaded.type === 'import-failed') failures.set(file, { message: loaded.message, stack: loaded.stack });
+    else results.set(file, loaded.issues.length === 0 ? { data: loaded.data, issues: [] } : { issues: loaded.issues });
+  });
 }
 
 async function importInWorker(

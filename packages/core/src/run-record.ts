@@ -29,6 +29,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 import { readBytes } from './read-bytes.js';
+import { findCorePackage } from './resolve-core.js';
 
 export const RUN_RECORD_SUBDIR = 'runs';
 /** `PLATFORM_GEN_RUN_RECORD=0` turns the record off (every run goes through the pipeline), other caches stay on. */
@@ -88,8 +89,7 @@ export function observeRepository(root: string, env: NodeJS.ProcessEnv = process
   } catch {
     return { ok: false, reason: 'the repository cannot be resolved' };
   }
-  const resolvedCore = resolvedCoreOf(real);
-  if (resolvedCore !== OWN_CORE) {
+  if (findCorePackage(real) !== OWN_CORE) {
     return { ok: false, reason: 'the repository resolves @platform-gen/core to another toolchain' };
   }
   const cacheInside = relative(real, safeRealpath(base) ?? base);
@@ -167,15 +167,6 @@ export function pruneRunRecords(dir: string, now: number): void {
 export function recordFile(root: string, state: RepositoryState, env: NodeJS.ProcessEnv): string | undefined {
   const base = getCacheBase(root, env);
   return base === undefined ? undefined : join(base, RUN_RECORD_SUBDIR, `${state.key}.json`);
-}
-
-function resolvedCoreOf(root: string): string | undefined {
-  // The repository's own node_modules, or the workspace's when the repository is inside it (Node looks upwards).
-  for (let dir = root; ; dir = dirname(dir)) {
-    const candidate = safeRealpath(join(dir, 'node_modules', '@platform-gen', 'core'));
-    if (candidate !== undefined) return candidate;
-    if (existsSync(join(dir, 'node_modules')) || dirname(dir) === dir) return undefined;
-  }
 }
 
 function safeRealpath(path: string): string | undefined {

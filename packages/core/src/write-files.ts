@@ -68,6 +68,7 @@ import {
   renderFile,
 } from './file-set.js';
 import { compareStrings, type Issue, issue } from './issues.js';
+import { mapLimited } from './map-limited.js';
 import { type EntryKind, RepoSnapshot } from './repo-snapshot.js';
 
 /** Where applyPlan stages each file before renaming it into place (ignored by Git). */
@@ -462,24 +463,6 @@ const FLUSH_ONE_BY_ONE_BELOW = 16;
 
 /** How many single flushes are in flight at once. */
 const FLUSH_CONCURRENCY = 32;
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. After a failure no further call starts; the ones under way finish before the first error is thrown. */
-async function mapLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure !== undefined) throw failure.error;
-}
 
 function removeQuietly(path: string): void {
   try {

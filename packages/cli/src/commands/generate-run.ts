@@ -10,8 +10,7 @@ import {
   parseManifest,
   runPipeline,
 } from '@platform-gen/core';
-import type { RepositoryState } from '@platform-gen/core/run-record';
-import { writeRunRecord } from '@platform-gen/core/run-record';
+import { type RepositoryState, writeRunRecord } from '@platform-gen/core/run-record';
 import { EXIT } from '../exit-codes.js';
 import { GENERATORS } from '../generators.js';
 import type { Io } from '../main.js';
