@@ -16,3 +16,9 @@ Exit codes:
   1  invalid definitions, drift found by --check, or a file platform-gen may not touch; nothing written
   2  usage error (unknown command or option)
   3  internal error in platform-gen (a bug: please report it)`;
+
+/** What an unexpected error prints: it is a bug, so with its stack. */
+export function internalError(error: unknown): string {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `platform-gen: internal error: ${text}\nThis is a bug in platform-gen; nothing was written.\n`;
+}

@@ -3,38 +3,25 @@
  */
 import { resolve } from 'node:path';
 import { PlatformError } from '@platform-gen/core';
+import type { Observation } from '@platform-gen/core/run-record';
 import { Command, CommanderError } from 'commander';
-import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP, internalError } from './exit-codes.js';
+import { type Io, processIo } from './io.js';
+
+export type { Io } from './io.js';
 
 // Each command's module is imported when it runs, not at start: --help and a command that needs little
 // (keygen, secrets) do not load every generator, ts-morph or the Kubernetes client.
 
-export interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-  readonly cwd: string;
-  /** All of standard input (seal's values); refuses a terminal, so nothing is typed into a visible prompt. */
-  readonly stdin?: () => Promise<string>;
+/** What the prebuilt fast path (fast-path.ts) already saw of a `generate` it hands on: used, not seen again. */
+export interface Prepared {
+  readonly root: string;
+  readonly check: boolean;
+  readonly seen: Observation;
 }
-
-async function readProcessStdin(): Promise<string> {
-  if (process.stdin.isTTY) {
-    throw new Error('standard input is a terminal: pipe the values in, or pass --file');
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-  stdin: readProcessStdin,
-};
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo, prepared?: Prepared): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('platform-gen')
     .description('Generate a Kubernetes platform (Argo CD, Vault, External Secrets, ...) from typed definitions.')
@@ -60,10 +47,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       )
       .addHelpText('after', EXIT_CODES_HELP),
   ).action(async (options: { check?: boolean; allowDelete: string[]; root?: string }) => {
+    const root = rootOf(options);
+    const check = options.check === true;
+    const seen = prepared?.root === root && prepared.check === check ? prepared.seen : undefined;
     code = await (await import('./commands/generate.js')).generateCommand(
-      rootOf(options),
-      { check: options.check === true, allowDelete: options.allowDelete },
+      root,
+      { check, allowDelete: options.allowDelete },
       io,
+      seen,
     );
   });
 
@@ -287,7 +278,6 @@ export function handleError(error: unknown, io: Io): number {
     );
     return EXIT.internal;
   }
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.err(`platform-gen: internal error: ${text}\nThis is a bug in platform-gen; nothing was written.\n`);
+  io.err(internalError(error));
   return EXIT.internal;
 }

@@ -86,7 +86,7 @@ export interface TempRepo {
   /** Runs `main(args)` in this process with the repository as current directory. */
   run(args: readonly string[]): Promise<RunResult>;
   /** Runs the real `platform-gen` binary in a child process with the repository as current directory. */
-  runBinary(args: readonly string[]): Promise<RunResult>;
+  runBinary(args: readonly string[], options?: BinaryOptions): Promise<RunResult>;
 }
 
 const created = new Set<string>();
@@ -151,7 +151,7 @@ export async function createTempRepo(options: { from?: string; keep?: boolean } 
     },
     snapshot: () => takeSnapshot(root),
     run: (args) => runInProcess(root, args),
-    runBinary: (args) => runBinary(root, args),
+    runBinary: (args, options) => runBinary(root, args, options),
   };
 }
 
@@ -227,11 +227,19 @@ export async function runInProcess(cwd: string, args: readonly string[]): Promis
   return { code, out: out.join(''), err: err.join('') };
 }
 
-export function runBinary(cwd: string, args: readonly string[]): Promise<RunResult> {
+export interface BinaryOptions {
+  /** Given to node before the script (e.g. `--import`). */
+  readonly nodeOptions?: readonly string[];
+  /** On top of this process's environment. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Runs bin/platform-gen.js in a new process. */
+export function runBinary(cwd: string, args: readonly string[], options: BinaryOptions = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), BIN, ...args], {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -13,15 +13,14 @@
  * `PLATFORM_GEN_CACHE_DIR`; none when `PLATFORM_GEN_CACHE=0` (beside the render cache, same switches).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, futimesSync, openSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, futimesSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 import type { DefinitionKind } from './define.js';
 import type { Issue } from './issues.js';
-import { findCorePackage, findUp } from './resolve-core.js';
+import { findCorePackage, findUp, OWN_CORE } from './resolve-core.js';
 
 /** Part of every key: bump it when the loader changes what it stores or how a file is loaded. */
 const KEY_FORMAT = 'platform-gen definition cache 1';
@@ -62,9 +61,6 @@ interface Entry extends CachedLoad {
 export type ToolchainIdentity =
   | { readonly ok: true; readonly hash: string }
   | { readonly ok: false; readonly reason: string };
-
-/** The core package this module belongs to: the one whose worker imports the definitions. */
-const OWN_CORE = realpathSync(dirname(dirname(fileURLToPath(import.meta.url))));
 
 /**
  * Hashes what evaluating a cacheable definition can depend on besides its text: the source files of this core

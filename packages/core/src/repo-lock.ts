@@ -191,8 +191,15 @@ async function readLock(path: string): Promise<{ text: string; mtimeMs: number }
   }
 }
 
-/** The repository roots whose lock the current async call chain holds. */
-const held = new AsyncLocalStorage<ReadonlySet<string>>();
+/**
+ * The repository roots whose lock the current async call chain holds. One store per process, kept on
+ * `globalThis`: the CLI's prebuilt fast path bundles its own copy of this module and takes the lock before it
+ * hands a run on to the TypeScript sources, whose copy must see that lock as held.
+ */
+const HELD = Symbol.for('platform-gen.repo-lock.held');
+const shared = globalThis as { [HELD]?: AsyncLocalStorage<ReadonlySet<string>> };
+shared[HELD] ??= new AsyncLocalStorage<ReadonlySet<string>>();
+const held = shared[HELD];
 
 /** True when the code calling it runs inside `withRepoLock` for `root` (so a nested command must not lock again). */
 export function holdsRepoLock(root: string): boolean {

@@ -4,6 +4,14 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * This toolchain's own `@platform-gen/core` folder (packages/core, links resolved), found from this module's
+ * place in it. The CLI's prebuilt fast path (packages/cli/scripts/build-fast-path.mjs) is one file elsewhere, so
+ * its build replaces `import.meta.url` here, and only here, with this module's own URL.
+ */
+export const OWN_CORE = realpathSync(dirname(dirname(fileURLToPath(import.meta.url))));
 
 /**
  * The folder of the `@platform-gen/core` an ES module in the repository imports: the first

@@ -26,10 +26,9 @@
 import { createHash } from 'node:crypto';
 import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 import { readBytes } from './read-bytes.js';
-import { findCorePackage } from './resolve-core.js';
+import { findCorePackage, OWN_CORE } from './resolve-core.js';
 
 export const RUN_RECORD_SUBDIR = 'runs';
 /** `PLATFORM_GEN_RUN_RECORD=0` turns the record off (every run goes through the pipeline), other caches stay on. */
@@ -67,8 +66,7 @@ interface StoredRecord extends RunRecord {
   readonly tree: string;
 }
 
-/** This module's workspace: packages/core/src → the folder with pnpm-lock.yaml. */
-const OWN_CORE = realpathSync(dirname(dirname(fileURLToPath(import.meta.url))));
+/** This toolchain's workspace: packages/core → the folder with pnpm-lock.yaml. */
 const WORKSPACE = dirname(dirname(OWN_CORE));
 
 type Hashed = { readonly ok: true; readonly hash: string } | { readonly ok: false; readonly reason: string };

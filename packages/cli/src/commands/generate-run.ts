@@ -16,7 +16,7 @@ import { GENERATORS } from '../generators.js';
 import type { Io } from '../main.js';
 import { count } from '../plural.js';
 import { formatIssues } from '../report.js';
-import { type GenerateOptions, ignoredAllowDelete, upToDate, written } from './generate.js';
+import { type GenerateOptions, ignoredAllowDelete, upToDate, written } from './record-answer.js';
 
 /**
  * The whole of generate: load, validate, generate, check, then write or compare. `before` is the repository as

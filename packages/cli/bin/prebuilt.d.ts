@@ -1,0 +1,2 @@
+/** See prebuilt.js. */
+export function freshPrebuilt(cli: URL): URL | undefined;

@@ -1,0 +1,186 @@
+/**
+ * The CLI's prebuilt fast path (src/fast-path.ts, ADR 18): which command lines it answers, when the bin may run
+ * the prebuilt file, and, through the real binary, that a recorded generate is answered without loading any
+ * TypeScript while every other run goes on to the CLI proper with the same result.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freshPrebuilt } from '../bin/prebuilt.js';
+import { parseGenerateArgv, runFastPath } from '../src/fast-path.js';
+import type { Prepared } from '../src/main.js';
+import { createTempRepo, removeTempRepos, type TempRepo, WORKSPACE_ROOT } from './temp-repo.js';
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await removeTempRepos();
+});
+
+const CLI = join(WORKSPACE_ROOT, 'packages/cli');
+
+describe('the command lines the fast path answers', () => {
+  it.each([
+    [['generate'], { check: false, root: '/r', allowDelete: [] }],
+    [['generate', '--check'], { check: true, root: '/r', allowDelete: [] }],
+    [['generate', '--root', 'sub'], { check: false, root: '/r/sub', allowDelete: [] }],
+    [['generate', '--root=/abs', '--check'], { check: true, root: '/abs', allowDelete: [] }],
+    [['generate', '--allow-delete', 'a', '--allow-delete=b'], { check: false, root: '/r', allowDelete: ['a', 'b'] }],
+  ])('reads %j as the CLI does', (argv, expected) => {
+    expect(parseGenerateArgv(argv, '/r')).toEqual(expected);
+  });
+
+  it.each([
+    [[]],
+    [['validate']],
+    [['--root', 'x', 'generate']],
+    [['generate', '--help']],
+    [['generate', '-h']],
+    [['generate', '--check', '--check']],
+    [['generate', '--root', 'a', '--root', 'b']],
+    [['generate', '--root']],
+    [['generate', '--root', '']],
+    [['generate', '--root=']],
+    [['generate', '--root', '--check']],
+    [['generate', '--allow-delete', '-x']],
+    [['generate', '--check=yes']],
+    [['generate', 'extra']],
+    [['generate', '--unknown']],
+  ])('leaves %j to the CLI proper', (argv) => {
+    expect(parseGenerateArgv(argv, '/r')).toBeUndefined();
+  });
+});
+
+describe('when the bin runs the prebuilt file', () => {
+  /** A package folder with a built file, its manifest and one source. */
+  async function fakePackage(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'platform-gen-prebuilt-'));
+    await mkdir(join(dir, 'dist'));
+    await mkdir(join(dir, 'src'));
+    await writeFile(join(dir, 'dist/fast-path.js'), 'export {};\n');
+    await writeFile(join(dir, 'src/a.ts'), 'export const a = 1;\n');
+    const { createHash } = await import('node:crypto');
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const manifest = { bundle: sha('export {};\n'), inputs: { 'src/a.ts': sha('export const a = 1;\n') } };
+    await writeFile(join(dir, 'dist/fast-path.json'), JSON.stringify(manifest));
+    return dir;
+  }
+  const url = (dir: string) => pathToFileURL(`${dir}/`);
+
+  it('runs it while the bundle and every source it was built from are unchanged', async () => {
+    const dir = await fakePackage();
+    expect(freshPrebuilt(url(dir))?.href).toBe(pathToFileURL(join(dir, 'dist/fast-path.js')).href);
+    await rm(dir, { recursive: true });
+  });
+
+  it.each([
+    ['a source was edited', (dir: string) => writeFile(join(dir, 'src/a.ts'), 'export const a = 2;\n')],
+    ['a source is gone', (dir: string) => rm(join(dir, 'src/a.ts'))],
+    ['the bundle was edited', (dir: string) => writeFile(join(dir, 'dist/fast-path.js'), 'export const x = 1;\n')],
+    ['there is no manifest', (dir: string) => rm(join(dir, 'dist/fast-path.json'))],
+    ['the manifest is corrupt', (dir: string) => writeFile(join(dir, 'dist/fast-path.json'), '{"bundle":')],
+    ['the manifest lists no source', (dir: string) => writeFile(join(dir, 'dist/fast-path.json'), '{"bundle":"x"}')],
+  ])('runs the TypeScript sources when %s', async (_, spoil) => {
+    const dir = await fakePackage();
+    await spoil(dir);
+    expect(freshPrebuilt(url(dir))).toBeUndefined();
+    await rm(dir, { recursive: true });
+  });
+
+  it('was built at install from exactly the sources in this checkout (else run: pnpm build)', () => {
+    expect(freshPrebuilt(pathToFileURL(`${CLI}/`)), 'packages/cli/dist/fast-path.js is missing or stale').toBeDefined();
+  });
+});
+
+describe('runFastPath (in this process)', () => {
+  const io = (root: string) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: root } };
+  };
+
+  it('hands every other command line on untouched, a generate it cannot answer with what it saw', async () => {
+    const repo = await createTempRepo();
+    const calls: (Prepared | undefined)[] = [];
+    const full = async (prepared?: Prepared) => {
+      calls.push(prepared);
+      return 7;
+    };
+    expect(await runFastPath(['validate'], full, io(repo.root).io)).toBe(7);
+    expect(calls).toEqual([undefined]);
+
+    expect(await runFastPath(['generate', '--check'], full, io(repo.root).io)).toBe(7);
+    expect(calls[1]).toMatchObject({ root: resolve(repo.root), check: true, seen: { ok: true } });
+  });
+
+  it('answers a recorded generate itself, holding the lock while it looks', async () => {
+    const repo = await createTempRepo();
+    expect((await repo.runBinary(['generate', '--check'])).code).toBe(0);
+    const full = vi.fn(async () => 9);
+    const check = io(repo.root);
+    expect(await runFastPath(['generate', '--check'], full, check.io)).toBe(0);
+    expect(check.out.join('')).toMatch(/^platform-gen: all \d+ generated files are up to date\.\n$/);
+
+    // A writing generate takes the lock: while another run holds it, the fast path refuses as the CLI does.
+    await writeFile(
+      join(repo.root, '.platform-gen.lock'),
+      JSON.stringify({
+        pid: process.pid,
+        hostname: (await import('node:os')).hostname(),
+        command: 'seal',
+        started: new Date().toISOString(),
+      }),
+    );
+    const locked = io(repo.root);
+    expect(await runFastPath(['generate'], full, locked.io)).toBe(1);
+    expect(locked.err.join('')).toContain('seal');
+    expect(full).not.toHaveBeenCalled();
+  });
+});
+
+describe('the real binary', () => {
+  /** Runs the binary logging every module it loads; returns its result and the TypeScript files among them. */
+  async function traced(repo: TempRepo, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+    const log = join(repo.root, '..', `loads-${Math.random().toString(36).slice(2)}.txt`);
+    const result = await repo.runBinary(args, {
+      nodeOptions: ['--import', pathToFileURL(join(CLI, 'test/fixtures/log-loads/register.mjs')).href],
+      env: { ...env, LOG_LOADS_FILE: log },
+    });
+    const loaded = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((u) => u !== '');
+    return { result, typescript: loaded.filter((u) => u.endsWith('.ts') || u.includes('.ts?')) };
+  }
+
+  it('answers a recorded --check and generate loading no TypeScript, exactly as the whole pipeline does', async () => {
+    const repo = await createTempRepo();
+    const first = await traced(repo, ['generate', '--check']);
+    expect(first.result.code, first.result.err).toBe(0);
+    expect(first.typescript.length, 'a run the record cannot answer runs the CLI proper').toBeGreaterThan(0);
+
+    const again = await traced(repo, ['generate', '--check']);
+    expect(again.result).toEqual(first.result);
+    expect(again.typescript).toEqual([]);
+
+    const whole = await traced(repo, ['generate'], { PLATFORM_GEN_RUN_RECORD: '0' });
+    expect(whole.result.code, whole.result.err).toBe(0);
+    await repo.runBinary(['generate']); // records the writing run's state
+    const replayed = await traced(repo, ['generate', '--allow-delete', 'gone']);
+    expect(replayed.typescript).toEqual([]);
+    expect(replayed.result.out).toBe(whole.result.out);
+    expect(replayed.result.err).toContain('--allow-delete gone: this run deletes no namespace of that name; ignored.');
+  });
+
+  it('hands a changed repository to the CLI proper under its lock: the run writes, and leaves no lock behind', async () => {
+    const repo = await createTempRepo();
+    expect((await repo.runBinary(['generate'])).code).toBe(0);
+    await repo.replace('namespaces/payments-api/namespace.ts', 'Public payments API', 'The public payments API');
+    const run = await traced(repo, ['generate']);
+    expect(run.result.code, run.result.err).toBe(0);
+    expect(run.result.out).toMatch(/written {3}kubernetes\/namespaces\/payments-api\//);
+    expect(run.typescript.length).toBeGreaterThan(0);
+    expect(await repo.exists('.platform-gen.lock')).toBe(false);
+    // A run that wrote leaves no record; the next consistent one does, and the one after is answered from it.
+    expect((await repo.runBinary(['generate', '--check'])).code).toBe(0);
+    expect((await traced(repo, ['generate', '--check'])).typescript).toEqual([]);
+  });
+});
