@@ -12,7 +12,12 @@ import { locateIssues } from './locate.js';
 import type { PlatformModel } from './model.js';
 import { RepoSnapshot } from './repo-snapshot.js';
 import { buildRepoView, readRepoTexts } from './repo-view.js';
-import { DEFINITION_SCHEMA_TYPES, generateSchemaTypes, SCHEMA_TYPES_DIR } from './schema-types.js';
+import {
+  DEFINITION_SCHEMA_TYPES,
+  generateSchemaTypes,
+  getSchemaTypesCacheDir,
+  SCHEMA_TYPES_DIR,
+} from './schema-types.js';
 import { secretScanIssues } from './secret-scan.js';
 import { validateDefinitions } from './validate.js';
 import { planWrite, type WritePlan } from './write-files.js';
@@ -47,7 +52,7 @@ export async function runPipeline(root: string, generators: readonly Generator[]
     const issues = [...validated.issues, ...secrets];
     return { issues: await finish(root, issues), model: undefined, files: undefined, plan: undefined, pure: false };
   }
-  const files = await generateFileSet(model, generators);
+  const files = await generateFileSet(model, generators, { schemaTypesCache: getSchemaTypesCacheDir(root) });
   const owns = allOwnedPrefixes(generators);
   // One look at the disk for the whole run: planWrite, the repository view and the secret scan share each
   // folder listing and each file's bytes.
@@ -60,20 +65,29 @@ export async function runPipeline(root: string, generators: readonly Generator[]
   return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan, pure };
 }
 
-/** Every file the generators (and core's bookkeeping) produce for a valid model: pure, reads and writes nothing. */
-export async function generateFileSet(model: PlatformModel, generators: readonly Generator[]): Promise<FileSet> {
+/**
+ * Every file the generators (and core's bookkeeping) produce for a valid model: pure, reads and writes nothing but
+ * the schema-types cache, when one is given (its entries are keyed by everything they depend on).
+ */
+export async function generateFileSet(
+  model: PlatformModel,
+  generators: readonly Generator[],
+  /** Where generated schema types are cached (schema-types.ts); none by default. */
+  options: { readonly schemaTypesCache?: string | undefined } = {},
+): Promise<FileSet> {
+  const cache = options.schemaTypesCache;
   const outputs: GeneratorOutput[] = [];
   for (const g of generators) {
     outputs.push({
       generator: g.name,
       owns: g.owns,
-      artifacts: [...g.generate(model), ...(await generateSchemaTypes(g.schemaTypes ?? []))],
+      artifacts: [...g.generate(model), ...(await generateSchemaTypes(g.schemaTypes ?? [], cache))],
     });
   }
   outputs.push({
     generator: SCHEMA_TYPES_GENERATOR,
     owns: [SCHEMA_TYPES_DIR],
-    artifacts: await generateSchemaTypes(DEFINITION_SCHEMA_TYPES),
+    artifacts: await generateSchemaTypes(DEFINITION_SCHEMA_TYPES, cache),
   });
   const generatedPaths = outputs.flatMap((o) => o.artifacts.map((a) => a.path));
   return mergeOutputs([
