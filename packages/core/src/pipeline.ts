@@ -10,7 +10,7 @@ import { hasErrors, type Issue, sortIssues } from './issues.js';
 import { loadDefinitions } from './load-definitions.js';
 import { locateIssues } from './locate.js';
 import type { PlatformModel } from './model.js';
-import { RepoSnapshot } from './repo-snapshot.js';
+import { RepoSnapshot, type SnapshotSeed } from './repo-snapshot.js';
 import { buildRepoView, readRepoTexts } from './repo-view.js';
 import {
   DEFINITION_SCHEMA_TYPES,
@@ -42,7 +42,12 @@ export function allOwnedPrefixes(generators: readonly Generator[]): string[] {
 }
 
 /** Loads and validates the definitions, then generates and plans. Nothing is written. */
-export async function runPipeline(root: string, generators: readonly Generator[]): Promise<PipelineResult> {
+export async function runPipeline(
+  root: string,
+  generators: readonly Generator[],
+  /** What was read of the repository already this run (the run record's look at it): not read again. */
+  options: { readonly reads?: SnapshotSeed | undefined } = {},
+): Promise<PipelineResult> {
   const loaded = await loadDefinitions(root);
   const validated = validateDefinitions(loaded);
   const model = validated.model;
@@ -56,7 +61,7 @@ export async function runPipeline(root: string, generators: readonly Generator[]
   const owns = allOwnedPrefixes(generators);
   // One look at the disk for the whole run: planWrite, the repository view and the secret scan share each
   // folder listing and each file's bytes.
-  const disk = new RepoSnapshot(root);
+  const disk = new RepoSnapshot(root, options.reads);
   const plan = await planWrite(root, files, owns, disk);
   const repo = await buildRepoView(root, model, files, new Set(plan.remove), disk);
   const issues = [...validated.issues, ...plan.issues, ...repo.issues, ...checkInvariants(repo.view)];

@@ -30,11 +30,30 @@ export interface WalkOptions {
   readonly order?: (a: string, b: string) => number;
 }
 
+/**
+ * What was read of a repository before a snapshot was made (run-record.ts reads every folder and file to hash
+ * them): folders by repository-relative path ('' for the root, no trailing `/`), files' bytes by path.
+ */
+export interface SnapshotSeed {
+  readonly listings: Map<string, ReadonlyMap<string, EntryKind>>;
+  readonly files: Map<string, Buffer>;
+}
+
 export class RepoSnapshot {
   private readonly listings = new Map<string, ReadonlyMap<string, EntryKind> | undefined>();
   private readonly texts = new Map<string, string | undefined>();
 
-  constructor(readonly root: string) {}
+  /**
+   * `seed`: what was read of this very root already, taken as the snapshot's own reads (a seeded snapshot sees
+   * the repository as it was when the seed was read, the state a run record is keyed by); each file's bytes are
+   * dropped from it once decoded. Paths it does not hold are read from disk as usual.
+   */
+  constructor(
+    readonly root: string,
+    private readonly seed?: SnapshotSeed,
+  ) {
+    if (seed !== undefined) for (const [dir, listing] of seed.listings) this.listings.set(dir, listing);
+  }
 
   /**
    * The entries of a folder (repository-relative, '' for the root, with or without a trailing `/`), by name;
@@ -46,7 +65,7 @@ export class RepoSnapshot {
     let listing: Map<string, EntryKind> | undefined;
     try {
       const entries = readdirSync(join(this.root, key), { withFileTypes: true });
-      listing = new Map(entries.map((entry) => [entry.name, kindOf(entry)] as const));
+      listing = new Map(entries.map((entry) => [entry.name, entryKind(entry)] as const));
     } catch {
       listing = undefined;
     }
@@ -95,6 +114,12 @@ export class RepoSnapshot {
    */
   text(path: string): string | undefined {
     if (this.texts.has(path)) return this.texts.get(path);
+    const seeded = this.seeded(path);
+    if (seeded !== undefined) {
+      const text = seeded.toString('utf8');
+      this.texts.set(path, text);
+      return text;
+    }
     let text: string | undefined;
     try {
       text = readFileSync(join(this.root, path), 'utf8');
@@ -117,15 +142,27 @@ export class RepoSnapshot {
     if (known !== undefined && Buffer.byteLength(known) <= SECRET_SCAN_MAX_BYTES) {
       return known.includes('\0') ? undefined : known;
     }
-    const read = readHead(join(this.root, path), SECRET_SCAN_MAX_BYTES);
+    const seeded = this.seeded(path);
+    const read =
+      seeded === undefined
+        ? readHead(join(this.root, path), SECRET_SCAN_MAX_BYTES)
+        : { bytes: seeded.subarray(0, SECRET_SCAN_MAX_BYTES), whole: seeded.length <= SECRET_SCAN_MAX_BYTES };
     if (read === undefined) return undefined;
     const text = read.bytes.toString('utf8');
     if (read.whole && !this.texts.has(path)) this.texts.set(path, text);
     return read.bytes.includes(0) ? undefined : text;
   }
+
+  /** The seed's bytes of a file, taken out of it (the snapshot keeps the text it decodes instead). */
+  private seeded(path: string): Buffer | undefined {
+    const bytes = this.seed?.files.get(path);
+    if (bytes !== undefined) this.seed?.files.delete(path);
+    return bytes;
+  }
 }
 
-function kindOf(entry: Dirent): EntryKind {
+/** What a folder entry is, as a snapshot records it. */
+export function entryKind(entry: Dirent): EntryKind {
   if (entry.isSymbolicLink()) return 'symlink';
   if (entry.isDirectory()) return 'directory';
   if (entry.isFile()) return 'file';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RepoSnapshot, SECRET_SCAN_MAX_BYTES } from './repo-snapshot.js';
 import {
   hashToolchain,
   observeRepository,
@@ -134,6 +135,41 @@ describe('observeRepository: the tree a run starts from', () => {
     const timeout = { ...one.env, PLATFORM_GEN_LOAD_TIMEOUT_MS: '5' };
     expect(state(one.root, timeout).key).not.toBe(state(one.root, one.env).key);
     expect(state(one.root, { ...one.env, UNRELATED: 'x' }).key).toBe(state(one.root, one.env).key);
+  });
+});
+
+describe('observeRepository with collect: what it read seeds the snapshot of the run', () => {
+  it('gives a snapshot that sees exactly what a fresh one sees, without reading those files again', () => {
+    const { root, env } = repo();
+    writeFileSync(join(root, 'kubernetes/a/binary.bin'), Buffer.from([1, 0, 2]));
+    writeFileSync(join(root, 'kubernetes/a/big.txt'), 'x'.repeat(SECRET_SCAN_MAX_BYTES + 10));
+    writeFileSync(join(root, 'kubernetes/a/unicode.yaml'), 'name: "é – ✓"\n');
+    const seen = observeRepository(root, env, { collect: true });
+    if (!seen.ok || seen.reads === undefined) throw new Error('no reads collected');
+    expect(observeRepository(root, env)).toEqual({ ok: true, state: seen.state });
+
+    const fresh = new RepoSnapshot(root);
+    const seeded = new RepoSnapshot(root, seen.reads);
+    const everything = fresh.walk('', { enter: (dir) => !dir.startsWith('node_modules') });
+    expect(seeded.walk('', { enter: (dir) => !dir.startsWith('node_modules') })).toEqual(everything);
+    expect(everything).toContain('kubernetes/a/big.txt');
+    for (const path of everything) {
+      expect(seeded.kind(path), path).toBe(fresh.kind(path));
+      expect(seeded.scannable(path), path).toBe(fresh.scannable(path));
+      expect(seeded.text(path), path).toBe(fresh.text(path));
+    }
+    // Not listed by the hash: read from disk when asked.
+    expect(seeded.list('node_modules')).toEqual(fresh.list('node_modules'));
+
+    // What the hash read is what the run sees, even if the disk changed since (the record's state).
+    const again = observeRepository(root, env, { collect: true });
+    if (!again.ok || again.reads === undefined) throw new Error('no reads collected');
+    writeFileSync(join(root, 'kubernetes/a/ns.yaml'), 'kind: Changed\n');
+    rmSync(join(root, 'namespaces/a/namespace.ts'));
+    const before = new RepoSnapshot(root, again.reads);
+    expect(before.text('kubernetes/a/ns.yaml')).toBe('kind: Namespace\n');
+    expect(before.kind('namespaces/a/namespace.ts')).toBe('file');
+    expect(again.reads.files.has('kubernetes/a/ns.yaml'), 'bytes are dropped once decoded').toBe(false);
   });
 });
 

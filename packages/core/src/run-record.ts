@@ -28,6 +28,7 @@ import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, rmSyn
 import { dirname, join, relative, sep } from 'node:path';
 import { getCacheBase, toExactJson, writeCacheFile } from './cache-files.js';
 import { readBytes } from './read-bytes.js';
+import { entryKind, type SnapshotSeed } from './repo-snapshot.js';
 import { findCorePackage, OWN_CORE } from './resolve-core.js';
 
 export const RUN_RECORD_SUBDIR = 'runs';
@@ -48,9 +49,16 @@ export interface RepositoryState {
   readonly tree: string;
 }
 
+/**
+ * An observation: the state, and with `collect` what was read to hash it (every listing and file's bytes), so
+ * the run that follows a miss reads the repository from that (RepoSnapshot) instead of a second time.
+ */
 export type Observation =
-  | { readonly ok: true; readonly state: RepositoryState }
+  | { readonly ok: true; readonly state: RepositoryState; readonly reads?: SnapshotSeed }
   | { readonly ok: false; readonly reason: string };
+
+/** An observation that can be recorded. */
+export type Observed = Extract<Observation, { readonly ok: true }>;
 
 /** What a consistent run prints besides its one-line summary. */
 export interface RunRecord {
@@ -75,7 +83,11 @@ type Hashed = { readonly ok: true; readonly hash: string } | { readonly ok: fals
 let toolchain: Hashed | undefined;
 
 /** Looks at the repository and the toolchain: the state a run starts from, or why none can be recorded. */
-export function observeRepository(root: string, env: NodeJS.ProcessEnv = process.env): Observation {
+export function observeRepository(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly collect?: boolean } = {},
+): Observation {
   const base = getCacheBase(root, env);
   if (base === undefined) return { ok: false, reason: 'caching is off' };
   if (env[RUN_RECORD_ENV] === '0') return { ok: false, reason: 'the run record is off' };
@@ -92,12 +104,15 @@ export function observeRepository(root: string, env: NodeJS.ProcessEnv = process
   }
   const cacheInside = relative(real, safeRealpath(base) ?? base);
   const skip = cacheInside.startsWith('..') || cacheInside === '' ? undefined : cacheInside.split(sep).join('/');
-  const tree = hashTree(real, skip);
+  const reads: SnapshotSeed | undefined =
+    options.collect === true ? { listings: new Map(), files: new Map() } : undefined;
+  const tree = hashTree(real, skip, false, reads);
   if (!tree.ok) return tree;
   const key = createHash('sha256')
     .update(`${FORMAT}\0${real}\0${toolchain.hash}\0${settingsOf(env)}`)
     .digest('hex');
-  return { ok: true, state: { key, tree: tree.hash } };
+  const state = { key, tree: tree.hash };
+  return reads === undefined ? { ok: true, state } : { ok: true, state, reads };
 }
 
 /** The record of a consistent run over exactly this state, or undefined. */
@@ -206,7 +221,7 @@ function settingsOf(env: NodeJS.ProcessEnv): string {
  * Hashes every folder and file below `top` in a fixed order. `toolchain` skips every `node_modules` (the
  * lockfile and `.modules.yaml` stand for them); a repository skips them only outside READ_ROOTS.
  */
-function hashTree(top: string, skip: string | undefined, toolchain = false): Hashed {
+function hashTree(top: string, skip: string | undefined, toolchain = false, reads?: SnapshotSeed): Hashed {
   const hash = createHash('sha256');
   const pending: string[] = [''];
   while (pending.length > 0) {
@@ -218,6 +233,7 @@ function hashTree(top: string, skip: string | undefined, toolchain = false): Has
       return { ok: false, reason: `cannot list ${dir || '.'}` };
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    reads?.listings.set(dir, new Map(entries.map((entry) => [entry.name, entryKind(entry)] as const)));
     hash.update(`D\0${dir}\0`);
     const below: string[] = [];
     for (const entry of entries) {
@@ -233,6 +249,8 @@ function hashTree(top: string, skip: string | undefined, toolchain = false): Has
         if (bytes === undefined) return { ok: false, reason: `cannot read ${path}` };
         hash.update(`F\0${path}\0${bytes.length}\0`);
         hash.update(bytes);
+        // A copy: readBytes returns a view of the buffer its next read overwrites.
+        reads?.files.set(path, Buffer.from(bytes));
       } else {
         const what = entry.isSymbolicLink() ? 'a symbolic link' : 'neither a file nor a folder';
         return { ok: false, reason: `${path}: ${what}` };

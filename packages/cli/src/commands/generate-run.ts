@@ -10,7 +10,7 @@ import {
   parseManifest,
   runPipeline,
 } from '@platform-gen/core';
-import { type RepositoryState, writeRunRecord } from '@platform-gen/core/run-record';
+import { type Observed, writeRunRecord } from '@platform-gen/core/run-record';
 import { EXIT } from '../exit-codes.js';
 import { GENERATORS } from '../generators.js';
 import type { Io } from '../main.js';
@@ -19,17 +19,19 @@ import { formatIssues } from '../report.js';
 import { type GenerateOptions, ignoredAllowDelete, upToDate, written } from './record-answer.js';
 
 /**
- * The whole of generate: load, validate, generate, check, then write or compare. `before` is the repository as
+ * The whole of generate: load, validate, generate, check, then write or compare. `seen` is the repository as
  * generate.ts saw it when no record answered: a run that finds everything consistent records that (run-record.ts).
- * A writing run is called with the repository lock held.
+ * A writing run is called with the repository lock held. What that look read (`seen.reads`) is the run's view of the
+ * disk: the pipeline does not read those files again.
  */
 export async function runGenerate(
   root: string,
   options: GenerateOptions,
   io: Io,
-  before: RepositoryState | undefined,
+  seen: Observed | undefined,
 ): Promise<number> {
-  const result = await runPipeline(root, GENERATORS);
+  const result = await runPipeline(root, GENERATORS, { reads: seen?.reads });
+  const before = seen?.state;
   if (hasErrors(result.issues) || result.plan === undefined || result.files === undefined) {
     io.err(formatIssues(result.issues));
     io.err('Nothing was written.\n');

@@ -22,7 +22,7 @@ export async function generateCommand(
     io,
     async (observation) => {
       const { runGenerate } = await import('./generate-run.js');
-      return runGenerate(root, options, io, observation.ok ? observation.state : undefined);
+      return runGenerate(root, options, io, observation.ok ? observation : undefined);
     },
     seen,
   );

@@ -31,7 +31,8 @@ export async function answerFromRecord(
   if (!options.check && needsLock(root)) {
     return locked(root, 'generate', io, () => answerFromRecord(root, options, io, miss, seen));
   }
-  const observation = seen ?? observeRepository(root);
+  // What the hash reads is kept for a miss: the full run then reads the repository from it, not again.
+  const observation = seen ?? observeRepository(root, process.env, { collect: true });
   if (observation.ok) {
     const record = readRunRecord(root, observation.state);
     if (record !== undefined) return replay(record, options, io);
