@@ -1,2 +1,2 @@
 /** See prebuilt.js. */
-export function freshPrebuilt(cli: URL): URL | undefined;
+export function freshPrebuilt(cli: URL, part: 'fastPath' | 'main'): URL | undefined;

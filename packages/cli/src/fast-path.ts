@@ -1,9 +1,9 @@
 /**
  * The CLI's fast path: `generate` and `generate --check` over a repository exactly as a consistent run left it,
- * answered without TypeScript. bin/platform-gen.js runs this module prebuilt (one JavaScript file, built at
- * install by scripts/build-fast-path.mjs, used only while every source it was built from is unchanged) before it
- * registers tsx, which alone costs about a third of a second; every other invocation, and a generate the record
- * does not answer, goes on to the TypeScript CLI (main.ts) with what was already seen (ADR 18).
+ * answered with nothing else loaded. bin/platform-gen.js runs this module prebuilt (dist/fast-path.js, built at
+ * install by scripts/build-prebuilt.mjs, used only while every source it was built from is unchanged); every
+ * other invocation, and a generate the record does not answer, goes on to the CLI proper (main.ts, prebuilt or
+ * from its sources) with what was already seen (ADR 18).
  */
 import { resolve } from 'node:path';
 import { answerFromRecord, type GenerateOptions } from './commands/record-answer.js';

@@ -3,6 +3,7 @@
  * the prebuilt file, and, through the real binary, that a recorded generate is answered without loading any
  * TypeScript while every other run goes on to the CLI proper with the same result.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,44 +53,62 @@ describe('the command lines the fast path answers', () => {
   });
 });
 
-describe('when the bin runs the prebuilt file', () => {
-  /** A package folder with a built file, its manifest and one source. */
+describe('when the bin runs the prebuilt CLI', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  /** A package folder with both parts built, their manifest and one source each. */
   async function fakePackage(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'platform-gen-prebuilt-'));
-    await mkdir(join(dir, 'dist'));
+    await mkdir(join(dir, 'dist/main'), { recursive: true });
     await mkdir(join(dir, 'src'));
-    await writeFile(join(dir, 'dist/fast-path.js'), 'export {};\n');
-    await writeFile(join(dir, 'src/a.ts'), 'export const a = 1;\n');
-    const { createHash } = await import('node:crypto');
-    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-    const manifest = { bundle: sha('export {};\n'), inputs: { 'src/a.ts': sha('export const a = 1;\n') } };
-    await writeFile(join(dir, 'dist/fast-path.json'), JSON.stringify(manifest));
+    const files: Record<string, string> = {
+      'dist/fast-path.js': 'export {};\n',
+      'dist/main/main.js': 'export const main = 1;\n',
+      'src/a.ts': 'export const a = 1;\n',
+      'src/b.ts': 'export const b = 1;\n',
+    };
+    for (const [path, text] of Object.entries(files)) await writeFile(join(dir, path), text);
+    const hashes = (paths: string[]) => Object.fromEntries(paths.map((p) => [p, sha(files[p] ?? '')]));
+    const manifest = {
+      fastPath: { outputs: hashes(['dist/fast-path.js']), inputs: hashes(['src/a.ts']) },
+      main: { outputs: hashes(['dist/main/main.js']), inputs: hashes(['src/a.ts', 'src/b.ts']) },
+    };
+    await writeFile(join(dir, 'dist/manifest.json'), JSON.stringify(manifest));
     return dir;
   }
   const url = (dir: string) => pathToFileURL(`${dir}/`);
 
-  it('runs it while the bundle and every source it was built from are unchanged', async () => {
+  it('runs each part while its outputs and every source it was built from are unchanged', async () => {
     const dir = await fakePackage();
-    expect(freshPrebuilt(url(dir))?.href).toBe(pathToFileURL(join(dir, 'dist/fast-path.js')).href);
+    expect(freshPrebuilt(url(dir), 'fastPath')?.href).toBe(pathToFileURL(join(dir, 'dist/fast-path.js')).href);
+    expect(freshPrebuilt(url(dir), 'main')?.href).toBe(pathToFileURL(join(dir, 'dist/main/main.js')).href);
+    // A source only the CLI proper was built from leaves the fast path running.
+    await writeFile(join(dir, 'src/b.ts'), 'export const b = 2;\n');
+    expect(freshPrebuilt(url(dir), 'fastPath')).toBeDefined();
+    expect(freshPrebuilt(url(dir), 'main')).toBeUndefined();
     await rm(dir, { recursive: true });
   });
 
   it.each([
     ['a source was edited', (dir: string) => writeFile(join(dir, 'src/a.ts'), 'export const a = 2;\n')],
     ['a source is gone', (dir: string) => rm(join(dir, 'src/a.ts'))],
-    ['the bundle was edited', (dir: string) => writeFile(join(dir, 'dist/fast-path.js'), 'export const x = 1;\n')],
-    ['there is no manifest', (dir: string) => rm(join(dir, 'dist/fast-path.json'))],
-    ['the manifest is corrupt', (dir: string) => writeFile(join(dir, 'dist/fast-path.json'), '{"bundle":')],
-    ['the manifest lists no source', (dir: string) => writeFile(join(dir, 'dist/fast-path.json'), '{"bundle":"x"}')],
-  ])('runs the TypeScript sources when %s', async (_, spoil) => {
+    ['an output was edited', (dir: string) => writeFile(join(dir, 'dist/fast-path.js'), 'export const x = 1;\n')],
+    ['there is no manifest', (dir: string) => rm(join(dir, 'dist/manifest.json'))],
+    ['the manifest is corrupt', (dir: string) => writeFile(join(dir, 'dist/manifest.json'), '{"fastPath":')],
+    [
+      'the manifest lists no source',
+      (dir: string) => writeFile(join(dir, 'dist/manifest.json'), '{"fastPath":{"outputs":{}}}'),
+    ],
+  ])('runs the fast path from the TypeScript sources when %s', async (_, spoil) => {
     const dir = await fakePackage();
     await spoil(dir);
-    expect(freshPrebuilt(url(dir))).toBeUndefined();
+    expect(freshPrebuilt(url(dir), 'fastPath')).toBeUndefined();
     await rm(dir, { recursive: true });
   });
 
   it('was built at install from exactly the sources in this checkout (else run: pnpm build)', () => {
-    expect(freshPrebuilt(pathToFileURL(`${CLI}/`)), 'packages/cli/dist/fast-path.js is missing or stale').toBeDefined();
+    const cli = pathToFileURL(`${CLI}/`);
+    expect(freshPrebuilt(cli, 'fastPath'), 'packages/cli/dist/fast-path.js is missing or stale').toBeDefined();
+    expect(freshPrebuilt(cli, 'main'), 'packages/cli/dist/main/ is missing or stale').toBeDefined();
   });
 });
 
@@ -140,7 +159,11 @@ describe('runFastPath (in this process)', () => {
 });
 
 describe('the real binary', () => {
-  /** Runs the binary logging every module it loads; returns its result and the TypeScript files among them. */
+  const PREBUILT_MAIN = pathToFileURL(join(CLI, 'dist/main/main.js')).href;
+  const PREBUILT_CORE = pathToFileURL(join(CLI, 'dist/main/core.js')).href;
+  const CORE_SOURCE = pathToFileURL(join(WORKSPACE_ROOT, 'packages/core/src/index.ts')).href;
+
+  /** Runs the binary logging every module it loads: its result, all loaded URLs, and the TypeScript among them. */
   async function traced(repo: TempRepo, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
     const log = join(repo.root, '..', `loads-${Math.random().toString(36).slice(2)}.txt`);
     const result = await repo.runBinary(args, {
@@ -148,18 +171,19 @@ describe('the real binary', () => {
       env: { ...env, LOG_LOADS_FILE: log },
     });
     const loaded = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((u) => u !== '');
-    return { result, typescript: loaded.filter((u) => u.endsWith('.ts') || u.includes('.ts?')) };
+    return { result, loaded, typescript: loaded.filter((u) => u.endsWith('.ts') || u.includes('.ts?')) };
   }
 
-  it('answers a recorded --check and generate loading no TypeScript, exactly as the whole pipeline does', async () => {
+  it('answers a recorded --check and generate from the fast path alone, exactly as the whole pipeline does', async () => {
     const repo = await createTempRepo();
     const first = await traced(repo, ['generate', '--check']);
     expect(first.result.code, first.result.err).toBe(0);
-    expect(first.typescript.length, 'a run the record cannot answer runs the CLI proper').toBeGreaterThan(0);
+    expect(first.loaded, 'a run the record cannot answer runs the CLI proper').toContain(PREBUILT_MAIN);
 
     const again = await traced(repo, ['generate', '--check']);
     expect(again.result).toEqual(first.result);
     expect(again.typescript).toEqual([]);
+    expect(again.loaded).not.toContain(PREBUILT_MAIN);
 
     const whole = await traced(repo, ['generate'], { PLATFORM_GEN_RUN_RECORD: '0' });
     expect(whole.result.code, whole.result.err).toBe(0);
@@ -170,14 +194,25 @@ describe('the real binary', () => {
     expect(replayed.result.err).toContain('--allow-delete gone: this run deletes no namespace of that name; ignored.');
   });
 
-  it('hands a changed repository to the CLI proper under its lock: the run writes, and leaves no lock behind', async () => {
+  it('runs the whole pipeline prebuilt: no TypeScript while every definition comes from its cache', async () => {
+    const repo = await createTempRepo();
+    expect((await repo.runBinary(['generate', '--check'])).code).toBe(0); // fills the definition cache
+    const run = await traced(repo, ['validate']);
+    expect(run.result.code, run.result.err).toBe(0);
+    expect(run.loaded).toContain(PREBUILT_MAIN);
+    expect(run.typescript).toEqual([]);
+  });
+
+  it('hands a changed repository to the CLI proper under its lock; its definitions import the prebuilt core', async () => {
     const repo = await createTempRepo();
     expect((await repo.runBinary(['generate'])).code).toBe(0);
     await repo.replace('namespaces/payments-api/namespace.ts', 'Public payments API', 'The public payments API');
     const run = await traced(repo, ['generate']);
     expect(run.result.code, run.result.err).toBe(0);
     expect(run.result.out).toMatch(/written {3}kubernetes\/namespaces\/payments-api\//);
-    expect(run.typescript.length).toBeGreaterThan(0);
+    expect(run.typescript.some((u) => u.includes('/namespaces/payments-api/namespace.ts'))).toBe(true);
+    expect(run.loaded).toContain(PREBUILT_CORE);
+    expect(run.loaded, 'no second copy of core from its sources').not.toContain(CORE_SOURCE);
     expect(await repo.exists('.platform-gen.lock')).toBe(false);
     // A run that wrote leaves no record; the next consistent one does, and the one after is answered from it.
     expect((await repo.runBinary(['generate', '--check'])).code).toBe(0);

@@ -23,10 +23,28 @@ function describeError(error: unknown): { message: string; stack: string } {
   }
 }
 
+/**
+ * Set by a process running platform-gen prebuilt (bin/platform-gen.js, ADR 18), which has no TypeScript loader
+ * yet: registers one. Called, once, before the first definition is imported; elsewhere (the sources run through
+ * tsx, tests through vitest) it is not set.
+ */
+const TYPESCRIPT_ON_DEMAND = Symbol.for('platform-gen.typescript-on-demand');
+
+/** The registration, once started: definitions are imported several at a time, and all wait for it. */
+let registered: Promise<void> | undefined;
+
+function typescriptReady(): Promise<void> {
+  const register = (globalThis as { [TYPESCRIPT_ON_DEMAND]?: () => Promise<void> })[TYPESCRIPT_ON_DEMAND];
+  if (register === undefined) return Promise.resolve();
+  registered ??= register();
+  return registered;
+}
+
 /** Imports `url` (the file `file` of kind `kind`) and returns its plain data, or why there is none. */
 export async function loadDefinitionModule(file: string, url: string, kind: DefinitionKind): Promise<ModuleLoad> {
   let module: { default?: unknown };
   try {
+    await typescriptReady();
     module = (await import(url)) as { default?: unknown };
   } catch (error) {
     return { type: 'import-failed', ...describeError(error) };

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * This toolchain's own `@platform-gen/core` folder (packages/core, links resolved), found from this module's
- * place in it. The CLI's prebuilt fast path (packages/cli/scripts/build-fast-path.mjs) is one file elsewhere, so
- * its build replaces `import.meta.url` here, and only here, with this module's own URL.
+ * place in it (also when the CLI runs prebuilt: its build gives each module its source's `import.meta.url`).
  */
 export const OWN_CORE = realpathSync(dirname(dirname(fileURLToPath(import.meta.url))));
 
