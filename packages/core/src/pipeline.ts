@@ -49,6 +49,8 @@ export async function runPipeline(
   options: { readonly reads?: SnapshotSeed | undefined } = {},
 ): Promise<PipelineResult> {
   const loaded = await loadDefinitions(root);
+  // Read now, so the loaded definitions are not kept alive to the end of the run (memory, at 10,000 namespaces).
+  const pure = loaded.pure === true;
   const validated = validateDefinitions(loaded);
   const model = validated.model;
   if (model === undefined || hasErrors(validated.issues)) {
@@ -66,7 +68,6 @@ export async function runPipeline(
   const repo = await buildRepoView(root, model, files, new Set(plan.remove), disk);
   const issues = [...validated.issues, ...plan.issues, ...repo.issues, ...checkInvariants(repo.view)];
   // Any error (an unowned file, a broken invariant) means the plan must not be applied.
-  const pure = loaded.pure === true;
   return { issues: await finish(root, issues), model, files, plan: hasErrors(issues) ? undefined : plan, pure };
 }
 

@@ -131,6 +131,11 @@ export class RepoSnapshot {
     return text;
   }
 
+  /** Keeps `text` instead of the text read of `path` when they are equal: one string in memory, not two. */
+  share(path: string, text: string): void {
+    if (this.texts.get(path) === text) this.texts.set(path, text);
+  }
+
   /**
    * The file's first SECRET_SCAN_MAX_BYTES as UTF-8, for the secret scan; undefined when it is binary (a NUL
    * byte there) or unreadable. Uses the whole text when this snapshot read it already; a file that fits is

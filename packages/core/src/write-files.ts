@@ -134,6 +134,8 @@ export async function planWrite(
     }
     if (actual === file.content) {
       unchanged.push(file.path);
+      // One string for both from now on: a no-op holds each file's text once, not the generated and the read copy.
+      disk.share(file.path, file.content);
       continue;
     }
     if (actual !== undefined && !previous.has(file.path) && !isOurs(file.path, actual)) {
