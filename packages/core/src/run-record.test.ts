@@ -173,6 +173,22 @@ describe('observeRepository with collect: what it read seeds the snapshot of the
   });
 });
 
+describe('observeRepository with collect unrecorded', () => {
+  it('keeps the reads only while no record exists for the repository and toolchain (a sure miss)', async () => {
+    const { root, env } = repo();
+    const first = observeRepository(root, env, { collect: 'unrecorded' });
+    if (!first.ok) throw new Error(first.reason);
+    expect(first.reads).toBeDefined();
+    expect(await writeRunRecord(root, first.state, { files: 1, warnings: '' }, env)).toBe(true);
+    const next = observeRepository(root, env, { collect: 'unrecorded' });
+    expect(next).toEqual({ ok: true, state: first.state });
+    // Still so once the tree changed: a record exists, so the next run may well be a hit.
+    writeFileSync(join(root, 'kubernetes/a/ns.yaml'), 'kind: Other\n');
+    const changed = observeRepository(root, env, { collect: 'unrecorded' });
+    expect(changed.ok && changed.reads).toBeUndefined();
+  });
+});
+
 describe('hashToolchain: the toolchain part of the key', () => {
   it('changes with any file of its packages, its lockfile or its install; needs a workspace', () => {
     const base = mkdtempSync(join(tmpdir(), 'run-record-ws-'));

@@ -31,8 +31,9 @@ export async function answerFromRecord(
   if (!options.check && needsLock(root)) {
     return locked(root, 'generate', io, () => answerFromRecord(root, options, io, miss, seen));
   }
-  // What the hash reads is kept for a miss: the full run then reads the repository from it, not again.
-  const observation = seen ?? observeRepository(root, process.env, { collect: true });
+  // Where no record exists yet (a sure miss), what the hash reads is kept: the full run reads the repository from
+  // it instead of again. Where one exists, a hit is likely and needs no copy.
+  const observation = seen ?? observeRepository(root, process.env, { collect: 'unrecorded' });
   if (observation.ok) {
     const record = readRunRecord(root, observation.state);
     if (record !== undefined) return replay(record, options, io);
