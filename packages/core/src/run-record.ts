@@ -113,8 +113,7 @@ export function observeRepository(
   const key = createHash('sha256')
     .update(`${FORMAT}\0${real}\0${toolchain.hash}\0${settingsOf(env)}`)
     .digest('hex');
-  const collect =
-    options.collect === 'unrecorded' ? !existsSync(join(base, RUN_RECORD_SUBDIR, `${key}.json`)) : options.collect;
+  const collect = options.collect === 'unrecorded' ? !existsSync(recordPath(base, key)) : options.collect;
   const reads: SnapshotSeed | undefined = collect === true ? { listings: new Map(), files: new Map() } : undefined;
   const tree = hashTree(real, skip, false, reads);
   if (!tree.ok) return tree;
@@ -186,7 +185,11 @@ export function pruneRunRecords(dir: string, now: number): void {
 /** One record per repository and toolchain: a newer consistent state replaces the older one. */
 export function recordFile(root: string, state: RepositoryState, env: NodeJS.ProcessEnv): string | undefined {
   const base = getCacheBase(root, env);
-  return base === undefined ? undefined : join(base, RUN_RECORD_SUBDIR, `${state.key}.json`);
+  return base === undefined ? undefined : recordPath(base, state.key);
+}
+
+function recordPath(base: string, key: string): string {
+  return join(base, RUN_RECORD_SUBDIR, `${key}.json`);
 }
 
 function safeRealpath(path: string): string | undefined {

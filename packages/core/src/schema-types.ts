@@ -70,8 +70,16 @@ export async function generateSchemaTypes(entries: readonly SchemaTypes[], cache
   return artifacts;
 }
 
+/** Looked up once per process: a run generates schema types for several generators. */
+let compilerLookup: { readonly identity: string | undefined } | undefined;
+
 /** The package.json of the compiler and of the prettier it formats with (their versions), or undefined. */
 function compilerIdentity(): string | undefined {
+  compilerLookup ??= { identity: readCompilerIdentity() };
+  return compilerLookup.identity;
+}
+
+function readCompilerIdentity(): string | undefined {
   try {
     const compiler = createRequire(join(OWN_CORE, 'package.json')).resolve('json-schema-to-typescript/package.json');
     const prettier = createRequire(compiler).resolve('prettier/package.json');

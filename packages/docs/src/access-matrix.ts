@@ -87,8 +87,7 @@ function vaultAccess(artifacts: readonly Artifact[]): Map<string, VaultAccess> {
 interface GrafanaView {
   readonly allowedGroups: readonly string[];
   readonly roleMapping: string;
-  /** Datasource name → Loki tenants it queries. */
-  /** Tenants each Loki datasource reads (a Set: a team's datasource lists every namespace of the team). */
+  /** Datasource name → the Loki tenants it reads (a Set: a team's datasource lists every namespace of the team). */
   readonly lokiTenants: ReadonlyMap<string, ReadonlySet<string>>;
   /** Team → its Grafana organization's Loki datasource (absent: no namespaces, no datasource). */
   readonly teamOrgs: ReadonlyMap<string, string | undefined>;
